@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))
+
+// The tests and the playground import packages by name; these aliases point the names at the
+// sources, so they exercise exactly what users import, with no build step.
+export const alias = {
+  '@pkce-auth/core': pkg('core'),
+  '@pkce-auth/react': pkg('react'),
+  '@pkce-auth/telnyx': pkg('telnyx'),
+  '@pkce-auth/mock-server': pkg('mock-server'),
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          environment: 'happy-dom',
+          include: ['packages/{core,react,telnyx}/test/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/helpers/setupUnit.ts'],
+          typecheck: { enabled: false },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['packages/mock-server/test/**/*.test.ts', 'test/node/**/*.test.{ts,tsx}'],
+        },
+      },
+    ],
+  },
+})
