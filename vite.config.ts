@@ -34,6 +34,18 @@ export default defineConfig({
           include: ['packages/mock-server/test/**/*.test.ts', 'test/node/**/*.test.{ts,tsx}'],
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // End-to-end: Node drives Debian's Chromium (playwright-core) against the mock server on 127.0.0.1.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })
