@@ -1,0 +1,30 @@
+import type { Page, PaginationMeta } from './telnyxTypes'
+import { fromWire } from './wireFormat'
+
+/** Parses a `{ data, meta }` list body into a {@link Page}. */
+export function parsePage<T>(raw: unknown): Page<T> {
+  const body = fromWire<{ data?: T[]; meta?: PaginationMeta }>(raw)
+  return { data: Array.isArray(body?.data) ? body.data : [], meta: body?.meta ?? {} }
+}
+
+/**
+ * Yields every item of every page, starting at `firstPage`, one request per page and only as the
+ * caller iterates.
+ *
+ * It stops on an empty page; on the last page when `meta.total_pages` says so (when the server does
+ * not send it, only an empty page ends the list); and when the server answers with a lower page
+ * than the one asked for, since a server that clamps out-of-range pages would otherwise repeat its
+ * last page forever.
+ */
+export async function* autoPage<T>(firstPage: number, fetchPage: (pageNumber: number) => Promise<Page<T>>): AsyncGenerator<T, void, undefined> {
+  let requested = firstPage
+  for (;;) {
+    const { data, meta } = await fetchPage(requested)
+    if (data.length === 0) return
+    const current = meta.pageNumber ?? requested
+    if (current < requested) return
+    yield* data
+    if (meta.totalPages !== undefined && current >= meta.totalPages) return
+    requested = current + 1
+  }
+}

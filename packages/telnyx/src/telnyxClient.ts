@@ -1,0 +1,133 @@
+import { createOAuthResource } from './oauth'
+import type { OAuthResource } from './oauth'
+import { createOAuthClientsResource } from './oauthClients'
+import type { OAuthClientsResource } from './oauthClients'
+import { createOAuthGrantsResource } from './oauthGrants'
+import type { OAuthGrantsResource } from './oauthGrants'
+import { createTransport } from './transport'
+import type { BearerSource } from './transport'
+import { createWellKnownResource } from './wellKnown'
+import type { WellKnownResource } from './wellKnown'
+
+/**
+ * What the client needs from `@pkce-auth/core`'s `AuthClient`: a token on demand, refreshed when
+ * asked. Any object with this method works, so an `AuthClient` can be passed as it is.
+ */
+export interface TokenSource {
+  getAccessToken(options?: { forceRefresh?: boolean; minValidity?: number }): Promise<string>
+}
+
+/**
+ * Where the bearer token comes from, one of:
+ * - `auth`: a signed-in `AuthClient` (or any {@link TokenSource}). On a 401 the client forces one
+ *   refresh (`getAccessToken({ forceRefresh: true })`) and retries once.
+ * - `apiKey`: a Telnyx API key, sent as it is.
+ * - `getAccessToken`: called before every request; a 401 is final.
+ * - nothing: only the endpoints without credentials work (discovery, JWKS, registration, token).
+ */
+export type TelnyxCredentials =
+  | { auth: TokenSource; apiKey?: never; getAccessToken?: never }
+  | { apiKey: string; auth?: never; getAccessToken?: never }
+  | { getAccessToken: () => string | Promise<string>; auth?: never; apiKey?: never }
+  | { auth?: never; apiKey?: never; getAccessToken?: never }
+
+/** Settings of {@link createTelnyxClient}. */
+export interface TelnyxClientOptions {
+  /** The API base URL. Default `'https://api.telnyx.com/v2'`. */
+  baseUrl?: string
+  /** Where `/.well-known/*` documents are served. Default: the origin of `baseUrl` (`https://api.telnyx.com`). */
+  wellKnownBaseUrl?: string
+  /** Retries after a 408, 409, 429, 5xx, network error or timeout. Default 2. */
+  maxRetries?: number
+  /** Milliseconds each attempt may take, body included. Default 60 000. */
+  timeoutMs?: number
+  /** The `fetch` to send requests with. Default: the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>
+}
+
+/** A typed client for the Telnyx OAuth API; every method takes {@link TelnyxRequestOptions} last. */
+export interface TelnyxClient {
+  wellKnown: WellKnownResource
+  oauth: OAuthResource
+  oauthClients: OAuthClientsResource
+  oauthGrants: OAuthGrantsResource
+}
+
+function bearerSource(credentials: TelnyxCredentials): BearerSource | undefined {
+  const given = [credentials.auth, credentials.apiKey, credentials.getAccessToken].filter((value) => value !== undefined)
+  if (given.length > 1) throw new TypeError('pass only one of "auth", "apiKey" and "getAccessToken"')
+  const { auth, apiKey, getAccessToken } = credentials
+  if (auth !== undefined) {
+    if (typeof auth.getAccessToken !== 'function') throw new TypeError('"auth" must have a getAccessToken method')
+    return { refreshable: true, token: ({ forceRefresh }) => auth.getAccessToken(forceRefresh ? { forceRefresh } : undefined) }
+  }
+  if (apiKey !== undefined) {
+    if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('"apiKey" must be a non-empty string')
+    return { refreshable: false, token: () => Promise.resolve(apiKey) }
+  }
+  if (getAccessToken !== undefined) {
+    if (typeof getAccessToken !== 'function') throw new TypeError('"getAccessToken" must be a function')
+    return { refreshable: false, token: async () => getAccessToken() }
+  }
+  return undefined
+}
+
+function absoluteUrl(value: string, name: string): URL {
+  try {
+    return new URL(value)
+  } catch (error) {
+    throw new TypeError(`"${name}" must be an absolute URL`, { cause: error })
+  }
+}
+
+function nonNegative(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`"${name}" must be a non-negative number`)
+  return value
+}
+
+/**
+ * Creates a client for the Telnyx OAuth API: discovery, the OAuth endpoints, and the management of
+ * OAuth clients and grants.
+ *
+ * Every method resolves to camelCase types (`.withResponse()` also gives the `Response` and the raw
+ * body) and rejects with a `TelnyxApiError` (the server answered non-2xx) or a `TelnyxNetworkError`
+ * (no answer: `network`, `timeout`, `aborted`). 408, 409, 429, 5xx, network errors and timeouts are
+ * retried up to `maxRetries` times, waiting as `retry-after-ms`/`Retry-After` ask (giving up at once
+ * when that is over 60 s), else 0.5 s doubling to 8 s with jitter; an `x-should-retry` header
+ * overrides the status. Other 4xx are never retried.
+ *
+ * @throws {TypeError} on contradictory or malformed options.
+ *
+ * @example
+ * ```ts
+ * import { createAuthClient } from '@pkce-auth/core'
+ * import { createTelnyxClient, telnyxAuthOptions } from '@pkce-auth/telnyx'
+ *
+ * const auth = createAuthClient(telnyxAuthOptions({ clientId, redirectUri, scope }))
+ * const telnyx = createTelnyxClient({ auth })
+ * for await (const grant of telnyx.oauthGrants.listAutoPaging()) console.log(grant.clientId)
+ * ```
+ */
+export function createTelnyxClient(credentials: TelnyxCredentials = {}, options: TelnyxClientOptions = {}): TelnyxClient {
+  const baseUrl = absoluteUrl(options.baseUrl ?? 'https://api.telnyx.com/v2', 'baseUrl')
+  const wellKnownBaseUrl = absoluteUrl(options.wellKnownBaseUrl ?? baseUrl.origin, 'wellKnownBaseUrl')
+  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))
+  if (typeof fetchImpl !== 'function') throw new TypeError('"fetch" must be a function')
+
+  const send = createTransport({
+    baseUrl: baseUrl.href,
+    wellKnownBaseUrl: wellKnownBaseUrl.href,
+    maxRetries: Math.floor(nonNegative(options.maxRetries, 'maxRetries', 2)),
+    timeoutMs: nonNegative(options.timeoutMs, 'timeoutMs', 60_000),
+    fetch: fetchImpl,
+    bearer: bearerSource(credentials),
+  })
+
+  return {
+    wellKnown: createWellKnownResource(send),
+    oauth: createOAuthResource(send),
+    oauthClients: createOAuthClientsResource(send),
+    oauthGrants: createOAuthGrantsResource(send),
+  }
+}
