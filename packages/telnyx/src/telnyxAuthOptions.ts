@@ -10,8 +10,8 @@ export interface TelnyxAuthOptions {
   clientId: string
   redirectUri: string
   scope: string
-  /** The token endpoint to use instead of the discovered one: a same-origin proxy (see {@link telnyxAuthOptions}). */
-  tokenEndpoint?: string
+  /** Endpoints used instead of the discovered ones; `token` is the proxy (see {@link telnyxAuthOptions}). */
+  endpoints?: { token?: string; revocation?: string }
   [option: string]: unknown
 }
 
@@ -24,11 +24,13 @@ export interface TelnyxAuthPresetOptions {
   /** Space-separated scopes; read `scopes_supported` from discovery rather than guessing. */
   scope: string
   /**
-   * A token endpoint that answers your app's origin, usually a same-origin path on your backend that
+   * An absolute URL of a token endpoint that answers your app's origin, usually a path on your own backend that
    * forwards the form body to `https://api.telnyx.com/v2/oauth/token` and returns the answer
    * unchanged. Whether Telnyx's token endpoint answers browsers' CORS requests is unverified.
    */
   tokenEndpoint?: string
+  /** Endpoints to use instead of the discovered ones; `tokenEndpoint` is shorthand for `endpoints.token`. */
+  endpoints?: { token?: string; revocation?: string }
   /** Another authorization server speaking Telnyx's API (the local mock server, a staging host). */
   issuer?: string
   [option: string]: unknown
@@ -78,10 +80,11 @@ export function telnyxAuthOptions(options: TelnyxAuthPresetOptions): TelnyxAuthO
   for (const name of ['clientId', 'redirectUri', 'scope'] as const) {
     if (typeof options[name] !== 'string' || options[name] === '') throw new TypeError(`"${name}" must be a non-empty string`)
   }
-  const { tokenEndpoint, issuer, ...rest } = options
+  const { tokenEndpoint, issuer, endpoints, ...rest } = options
+  const token = tokenEndpoint ?? endpoints?.token
   return {
     ...rest,
     issuer: issuer ?? telnyxIssuer,
-    ...(tokenEndpoint === undefined ? {} : { tokenEndpoint }),
+    ...(endpoints !== undefined || token !== undefined ? { endpoints: { ...endpoints, token } } : {}),
   }
 }
