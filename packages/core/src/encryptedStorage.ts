@@ -1,9 +1,4 @@
-// Same shape as the core's storage interface (storage.ts); declared here so this module stands alone.
-interface AuthStorage {
-  get<T>(key: string): Promise<T | undefined>
-  set(key: string, value: unknown): Promise<void>
-  del(key: string): Promise<void>
-}
+import type { AuthStorage } from './storage'
 
 /** Where the encryption key lives in `keyStorage`. */
 export const ENCRYPTION_KEY_RECORD = 'encryption-key'
