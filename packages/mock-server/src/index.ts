@@ -1,1 +1,8 @@
-export {}
+export { createMockServer } from './mockServer'
+export type { MockServer, MockServerListener } from './mockServer'
+export type { GrantType, MockClientSeed, MockServerOptions, MockUserSeed } from './mockServerOptions'
+export type { ClientStore, MockClient } from './clientStore'
+export type { UserStore } from './userStore'
+export type { MockGrant } from './grantStore'
+export type { FaultStore, MockFault } from './faultStore'
+export type { MockRequestEntry, RequestLog } from './requestLog'

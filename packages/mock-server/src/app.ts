@@ -1,0 +1,104 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from './appEnv'
+import { corsMiddleware } from './cors'
+import { apiError, oauthError } from './errors'
+import { faultMiddleware } from './faultResponse'
+import { authorizeRoutes } from './routes/authorize'
+import { consentRoutes } from './routes/consent'
+import { discoveryRoutes } from './routes/discovery'
+import { mockControlRoutes } from './routes/mockControl'
+import { tokenRoutes } from './routes/token'
+import type { ServerContext } from './serverContext'
+
+/** The largest request body accepted (413 beyond). */
+export const maxBodyBytes = 64 * 1024
+
+const oauthPaths = /^\/v2\/oauth\/(token|introspect|revoke|register)$/
+
+/** Which methods each path answers, for 405s. */
+const routeMethods: Array<[RegExp, string]> = [
+  [/^\/\.well-known\/oauth-(authorization-server|protected-resource(\/v2)?)$/, 'GET'],
+  [/^\/v2\/oauth\/(jwks|authorize|consent-page|consent\/[^/]+)$/, 'GET'],
+  [oauthPaths, 'POST'],
+  [/^\/v2\/oauth\/grants$/, 'POST'],
+  [/^\/v2\/oauth_clients$/, 'GET, POST'],
+  [/^\/v2\/oauth_clients\/[^/]+$/, 'GET, PUT, DELETE'],
+  [/^\/v2\/oauth_grants$/, 'GET'],
+  [/^\/v2\/oauth_grants\/[^/]+$/, 'GET, DELETE'],
+]
+
+/** The hono app: middleware (issuer, log, CORS, faults, body limit) and every route. */
+export function createApp(server: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.use(async (c, next) => {
+    c.set('issuer', server.config.issuer ?? new URL(c.req.url).origin)
+    await next()
+  })
+  app.use(async (c, next) => {
+    if (c.req.path.startsWith('/__mock/')) return next()
+    const at = Date.now()
+    const grantType = c.req.path === '/v2/oauth/token' ? readGrantType(c.req.raw) : undefined
+    await next()
+    const origin = c.req.header('origin')
+    server.requests.add({
+      method: c.req.method,
+      path: c.req.path,
+      ...((await grantType) ? { grantType: await grantType } : {}),
+      status: c.res.status,
+      at,
+      ...(origin ? { origin } : {}),
+    })
+  })
+  app.use(corsMiddleware(server.clients))
+  app.use(faultMiddleware())
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        oauthPaths.test(c.req.path)
+          ? oauthError(c, 413, 'invalid_request', `The request body exceeds ${maxBodyBytes} bytes`)
+          : apiError(c, 413, `The request body exceeds ${maxBodyBytes} bytes.`),
+    }),
+  )
+
+  discoveryRoutes(app, server)
+  authorizeRoutes(app, server)
+  consentRoutes(app, server)
+  tokenRoutes(app, server)
+  mockControlRoutes(app, server)
+
+  app.notFound((c) => {
+    const allowed = routeMethods.find(([pattern]) => pattern.test(c.req.path))?.[1]
+    if (!allowed) return apiError(c, 404, `No route for ${c.req.method} ${c.req.path}.`)
+    c.header('Allow', allowed)
+    if (oauthPaths.test(c.req.path)) return oauthError(c, 405, 'invalid_request', `Use ${allowed}`)
+    return apiError(c, 405, `Method ${c.req.method} is not allowed; use ${allowed}.`)
+  })
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse()
+    // Never a bare 500 page: the error keeps the path's documented shape.
+    if (oauthPaths.test(c.req.path)) return oauthError(c, 500, 'server_error', 'Unexpected server error')
+    return apiError(c, 500, 'Unexpected server error.')
+  })
+  return app
+}
+
+/** The `grant_type` of a token request, read from a copy of the body (so faulted requests are logged with it too). */
+export async function readGrantType(request: Request): Promise<string | undefined> {
+  const length = Number(request.headers.get('content-length') ?? '0')
+  if (request.method !== 'POST' || !request.body || length > maxBodyBytes) return undefined
+  try {
+    const text = await request.clone().text()
+    if (text.length > maxBodyBytes) return undefined
+    if (/json/i.test(request.headers.get('content-type') ?? '')) {
+      const value = (JSON.parse(text) as { grant_type?: unknown }).grant_type
+      return typeof value === 'string' ? value : undefined
+    }
+    return new URLSearchParams(text).get('grant_type') ?? undefined
+  } catch {
+    return undefined
+  }
+}

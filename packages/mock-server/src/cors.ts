@@ -1,0 +1,50 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from './appEnv'
+import type { ClientStore } from './clientStore'
+
+/** Who may read a path's responses cross-origin. */
+type CorsPolicy = 'public' | 'registered' | 'none'
+
+const registeredPaths = [/^\/v2\/oauth\/(token|revoke|introspect|register|grants)$/, /^\/v2\/oauth\/consent\//, /^\/v2\/oauth_(clients|grants)(\/|$)/]
+
+function policyFor(path: string): CorsPolicy {
+  // Metadata, keys and the test controls are public; browser tests on any origin drive /__mock/*.
+  if (path.startsWith('/.well-known/') || path === '/v2/oauth/jwks' || path.startsWith('/__mock/')) return 'public'
+  return registeredPaths.some((pattern) => pattern.test(path)) ? 'registered' : 'none'
+}
+
+const allowMethods = 'GET, POST, PUT, DELETE, OPTIONS'
+const allowHeaders = 'Authorization, Content-Type, Accept'
+const exposeHeaders = 'WWW-Authenticate, Retry-After, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset'
+
+/**
+ * CORS: public endpoints answer any origin with `*`; the token, revocation, introspection and registration
+ * endpoints and the API answer the origins of registered redirect URIs only (others get no allow-origin
+ * header). Preflights are answered here with 204, before faults and rate limits.
+ */
+export function corsMiddleware(clients: ClientStore): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const policy = policyFor(c.req.path)
+    const origin = c.req.header('origin')
+    let allowOrigin: string | undefined
+    if (policy === 'public') allowOrigin = '*'
+    else if (policy === 'registered') {
+      c.header('Vary', 'Origin')
+      if (origin && clients.allowedOrigins().has(origin)) allowOrigin = origin
+    }
+    if (allowOrigin) {
+      c.header('Access-Control-Allow-Origin', allowOrigin)
+      c.header('Access-Control-Expose-Headers', exposeHeaders)
+    }
+    const isPreflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined
+    if (isPreflight && policy !== 'none') {
+      if (allowOrigin) {
+        c.header('Access-Control-Allow-Methods', allowMethods)
+        c.header('Access-Control-Allow-Headers', allowHeaders)
+        c.header('Access-Control-Max-Age', '600')
+      }
+      return c.body(null, 204)
+    }
+    await next()
+  }
+}

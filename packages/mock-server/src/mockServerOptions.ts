@@ -1,0 +1,108 @@
+/** A user of the mock's "portal": the person who signs in and approves consent. */
+export interface MockUserSeed {
+  id: string
+  email: string
+  name: string
+}
+
+/** How a test or the CLI seeds an OAuth client. Every field but `clientId` and `redirectUris` is optional. */
+export interface MockClientSeed {
+  clientId: string
+  /** Shown on the consent page; defaults to the client id. */
+  name?: string
+  /** Default `'public'`. */
+  clientType?: 'public' | 'confidential'
+  /** Required for confidential clients; generated when missing. Ignored for public clients. */
+  clientSecret?: string
+  /** Exact-match redirect URIs; their origins are also the origins CORS allows. */
+  redirectUris: string[]
+  /** Default `['admin', 'openid', 'profile', 'email']`. */
+  allowedScopes?: string[]
+  /** Default `['authorization_code', 'refresh_token']` (plus `client_credentials` for confidential clients). */
+  allowedGrantTypes?: GrantType[]
+  /** Default `true` for public clients, `false` for confidential ones. */
+  requirePkce?: boolean
+  logoUri?: string
+  policyUri?: string
+  tosUri?: string
+  /** Shown as `verified` on the consent token. Default `false`. */
+  verified?: boolean
+  /** The management record's uuid; generated when missing. */
+  id?: string
+  /** The owning user (whose `/v2/oauth_clients` lists it). Defaults to the first user. */
+  userId?: string
+}
+
+/** The grant types the server implements. */
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials'
+
+/** Options of {@link createMockServer}. */
+export interface MockServerOptions {
+  /** Default: the origin of each request, so in-process and `listen()` both work. When given, used verbatim. */
+  issuer?: string
+  clients?: MockClientSeed[]
+  /** Default: one user `{ id: 'user_1', email: 'ada@example.com', name: 'Ada Lovelace' }`; the first user is "signed in". */
+  users?: MockUserSeed[]
+  /** Seconds; default 3600. */
+  accessTokenTtl?: number
+  /** Seconds; default 30 days. */
+  refreshTokenTtl?: number
+  /** Seconds; default 60. */
+  codeTtl?: number
+  /** Per client, on the token, introspection and revocation endpoints and the bearer API. Default 600 per 60 s. */
+  rateLimit?: { limit: number; windowSeconds: number } | false
+  /** RFC 9207: add `iss` to authorization responses and advertise it in metadata. Default `false` (as Telnyx). */
+  issParameter?: boolean
+  /** Skip the consent page: `/authorize` redirects straight back with a code, approved by the signed-in user. */
+  autoApprove?: boolean
+}
+
+/** The options with defaults applied. */
+export interface MockServerConfig {
+  issuer: string | undefined
+  accessTokenTtl: number
+  refreshTokenTtl: number
+  codeTtl: number
+  rateLimit: { limit: number; windowSeconds: number } | false
+  issParameter: boolean
+  autoApprove: boolean
+}
+
+/** The scopes every client may ask for unless seeded otherwise. */
+export const defaultScopes = ['admin', 'openid', 'profile', 'email']
+
+/** The user signed in when no users are seeded. */
+export const defaultUser: MockUserSeed = { id: 'user_1', email: 'ada@example.com', name: 'Ada Lovelace' }
+
+/** Applies defaults to the options and checks the ones a typo would silently break. */
+export function resolveConfig(options: MockServerOptions): MockServerConfig {
+  const positive = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new TypeError(`"${name}" must be a positive number of seconds`)
+    }
+    return value
+  }
+  if (options.issuer !== undefined) {
+    let url: URL
+    try {
+      url = new URL(options.issuer)
+    } catch {
+      throw new TypeError('"issuer" must be an absolute URL')
+    }
+    if (url.search || url.hash) throw new TypeError('"issuer" must have no query or fragment')
+  }
+  const rateLimit = options.rateLimit ?? { limit: 600, windowSeconds: 60 }
+  if (rateLimit && (!(rateLimit.limit >= 0) || !(rateLimit.windowSeconds > 0))) {
+    throw new TypeError('"rateLimit" needs a limit >= 0 and windowSeconds > 0')
+  }
+  return {
+    issuer: options.issuer?.replace(/\/$/, ''),
+    accessTokenTtl: positive('accessTokenTtl', options.accessTokenTtl, 3600),
+    refreshTokenTtl: positive('refreshTokenTtl', options.refreshTokenTtl, 30 * 24 * 3600),
+    codeTtl: positive('codeTtl', options.codeTtl, 60),
+    rateLimit,
+    issParameter: options.issParameter ?? false,
+    autoApprove: options.autoApprove ?? false,
+  }
+}

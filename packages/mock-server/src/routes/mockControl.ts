@@ -1,0 +1,38 @@
+import type { Hono } from 'hono'
+import type { AppEnv } from '../appEnv'
+import { parseFault } from '../faultStore'
+import type { MockFault } from '../faultStore'
+import { readJsonObject } from '../requestParams'
+import type { ServerContext } from '../serverContext'
+
+// JSON has no Infinity: an unlimited fault's count goes out as null (and may come in as null).
+const toJson = (fault: MockFault) => ({ ...fault, count: fault.count === Infinity ? null : fault.count })
+
+/**
+ * The test controls under `/__mock/` (never logged, open to any origin): `POST /__mock/faults` adds a fault,
+ * `GET` lists them, `DELETE` clears them; `GET /__mock/requests` is the request log, `DELETE` clears it.
+ */
+export function mockControlRoutes(app: Hono<AppEnv>, server: ServerContext) {
+  app.post('/__mock/faults', async (c) => {
+    const body = await readJsonObject(c)
+    if (!body.ok) return c.json({ error: 'invalid_fault', error_description: body.description }, 400)
+    let fault: MockFault
+    try {
+      fault = parseFault(body.value)
+    } catch (error) {
+      return c.json({ error: 'invalid_fault', error_description: (error as Error).message }, 400)
+    }
+    server.faults.add(fault)
+    return c.json(toJson(fault), 201)
+  })
+  app.get('/__mock/faults', (c) => c.json(server.faults.list().map(toJson)))
+  app.delete('/__mock/faults', (c) => {
+    server.faults.clear()
+    return c.body(null, 204)
+  })
+  app.get('/__mock/requests', (c) => c.json(server.requests.list()))
+  app.delete('/__mock/requests', (c) => {
+    server.requests.clear()
+    return c.body(null, 204)
+  })
+}
