@@ -1,1 +1,14 @@
-export {}
+export { createAuthClient } from './authClient'
+export type {
+  AuthClient,
+  GetAccessTokenOptions,
+  RedirectResult,
+  SignInOptions,
+  SignOutOptions,
+} from './authClient'
+export { AuthError } from './authError'
+export type { AuthErrorCode, AuthErrorOptions } from './authError'
+export type { AuthState, Claims, SignOutReason } from './authState'
+export type { AuthClientOptions } from './options'
+export { idbStorage, memoryStorage } from './storage'
+export type { AuthStorage } from './storage'

@@ -1,0 +1,95 @@
+/**
+ * What went wrong, as a caller would branch on it.
+ *
+ * - `state_mismatch`: the callback's `state` is missing, unknown or expired (a stale tab, a replayed or forged callback).
+ * - `access_denied`: the user (or the server) declined the authorization request.
+ * - `login_required`: there is no session to use; call `signIn()`.
+ * - `invalid_grant`: the server rejected the authorization code or refresh token; the session is over.
+ * - `oauth_error`: the server answered with another OAuth error; see `error` and `error_description`.
+ * - `invalid_response`: a response failed validation (wrong `iss`, malformed token response, bad ID token, bad metadata).
+ * - `network`: the request did not complete (offline, DNS, CORS, timeout). Retryable.
+ * - `server_error`: the server failed (HTTP 5xx, `server_error`, `temporarily_unavailable`). Retryable.
+ * - `rate_limited`: HTTP 429. Retryable.
+ * - `storage_unavailable`: a record could not be written (IndexedDB blocked, quota, private mode).
+ */
+export type AuthErrorCode =
+  | 'state_mismatch'
+  | 'access_denied'
+  | 'login_required'
+  | 'invalid_grant'
+  | 'oauth_error'
+  | 'invalid_response'
+  | 'network'
+  | 'server_error'
+  | 'rate_limited'
+  | 'storage_unavailable'
+
+/** Extra details an {@link AuthError} carries beside its code. */
+export interface AuthErrorOptions {
+  cause?: unknown
+  /** HTTP status of the response that failed, if any. */
+  status?: number
+  /** The server's OAuth `error` code, as sent. */
+  error?: string
+  /** The server's `error_description`, as sent. */
+  error_description?: string
+}
+
+/**
+ * The only error an {@link AuthClient} rejects with (besides `TypeError` for invalid arguments).
+ * Check it with `instanceof AuthError` and branch on `code`; the underlying error (usually one of
+ * oauth4webapi's) is kept as `cause`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await auth.handleRedirect()
+ * } catch (e) {
+ *   if (e instanceof AuthError && e.code === 'access_denied') showMessage('Sign-in was cancelled')
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  readonly code: AuthErrorCode
+  /** True for failures that may succeed when tried again later: `network`, `server_error`, `rate_limited`. */
+  readonly retryable: boolean
+  readonly status?: number
+  readonly error?: string
+  readonly error_description?: string
+
+  constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
+    super(message, options)
+    this.name = 'AuthError'
+    this.code = code
+    this.retryable = ['network', 'server_error', 'rate_limited'].includes(code)
+    this.status = options.status
+    this.error = options.error
+    this.error_description = options.error_description
+  }
+}
+
+// OAuth `error` values that map onto a code of their own; all others become `oauth_error`.
+const errorCodes: Record<string, AuthErrorCode> = {
+  access_denied: 'access_denied',
+  login_required: 'login_required',
+  invalid_grant: 'invalid_grant',
+  server_error: 'server_error',
+  temporarily_unavailable: 'server_error',
+}
+
+/**
+ * Wraps any failure of a protocol step as an {@link AuthError}, keeping it as `cause`.
+ * oauth4webapi's `ResponseBodyError` and `AuthorizationResponseError` carry the server's `error`;
+ * its `OperationProcessingError` for an unexpected status carries the `Response` as `cause`.
+ */
+export function toAuthError(cause: unknown): AuthError {
+  if (cause instanceof AuthError) return cause
+  const { error, error_description, status = Object(cause).cause?.status, message } = Object(cause) as
+    Partial<AuthErrorOptions & Error>
+  const code =
+    status === 429 ? 'rate_limited'
+    : status! >= 500 ? 'server_error'
+    : typeof error === 'string' ? errorCodes[error] ?? 'oauth_error'
+    : 'invalid_response'
+  return new AuthError(code, message ?? code, { cause, status, error, error_description })
+}

@@ -1,0 +1,50 @@
+import type { TokenEndpointResponse } from 'oauth4webapi'
+import { getValidatedIdTokenClaims } from 'oauth4webapi'
+import type { Claims, SessionSummary } from './authState'
+
+/** The stored session: one versioned record per issuer and client. */
+export interface Session extends SessionSummary {
+  v: 1
+  accessToken: string
+  refreshToken?: string
+  idToken?: string
+}
+
+/** True for a record this version of the client wrote; anything else counts as no session. */
+export const isSession = (record: Partial<Session>): record is Session =>
+  typeof record.accessToken === 'string' &&
+  typeof record.expiresAt === 'number' &&
+  ['undefined', 'string'].includes(typeof record.refreshToken) &&
+  ['undefined', 'object'].includes(typeof record.user)
+
+/** The payload of a JWT, decoded without verification; undefined for an opaque token. */
+function decodeJwt(token: string): Claims | undefined {
+  try {
+    const [, payload = ''] = token.split('.')
+    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
+    const claims = JSON.parse(new TextDecoder().decode(bytes))
+    return claims?.constructor === Object ? { ...claims, unverified: true } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Converts a token endpoint response (already validated by oauth4webapi) to our model, once. The
+ * expiry is computed at receipt on the local clock, so a skewed server clock does not matter. What
+ * a refresh response leaves out (a refresh token that was not rotated, the ID token) is kept from
+ * the session it replaces.
+ */
+export function toSession(response: TokenEndpointResponse, now: number, scope?: string, previous?: Session): Session {
+  const idClaims = getValidatedIdTokenClaims(response) as Claims | undefined
+  return {
+    v: 1,
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token ?? previous?.refreshToken,
+    idToken: response.id_token ?? previous?.idToken,
+    // Without expires_in (RFC 6749 only recommends it) the token is assumed to live an hour.
+    expiresAt: now + (response.expires_in ?? 3600) * 1000,
+    scope: response.scope ?? previous?.scope ?? scope,
+    user: idClaims ?? (previous?.idToken ? previous.user : decodeJwt(response.access_token)),
+  }
+}
