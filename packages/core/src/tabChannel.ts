@@ -1,0 +1,59 @@
+/**
+ * What one tab tells the others. It carries no token: a receiver re-reads the session from storage,
+ * so nothing secret crosses the channel and a forged message can at worst cause a storage read.
+ */
+export interface TabMessage {
+  type: 'signedIn' | 'tokensUpdated' | 'signedOut'
+  /** Why a tab signed out, e.g. `'signed_out'` or `'session_expired'`. */
+  reason?: string
+}
+
+/** A channel to the other tabs of this origin; see {@link createTabChannel}. */
+export interface TabChannel {
+  /** Sends to every other tab (never to this one). Does nothing once closed. */
+  post(message: TabMessage): void
+  /** Calls `listener` for each well-formed message from another tab; returns the unsubscribe function. */
+  subscribe(listener: (message: TabMessage) => void): () => void
+  /** Stops sending and receiving. */
+  close(): void
+}
+
+const types = ['signedIn', 'tokensUpdated', 'signedOut']
+
+/**
+ * Opens a `BroadcastChannel` named `name` (one per issuer and client) for the session events of
+ * this origin's tabs. Where `BroadcastChannel` is missing, the channel silently does nothing: each
+ * tab then still works on its own and catches up from storage on its next read.
+ *
+ * @example
+ * const channel = createTabChannel(`pkce-auth:${issuer}:${clientId}`)
+ * const stop = channel.subscribe(({ type }) => reloadSessionFromStorage(type))
+ * channel.post({ type: 'signedOut', reason: 'signed_out' })
+ */
+export function createTabChannel(name: string): TabChannel {
+  const channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel(name) : undefined
+  const listeners = new Set<(message: TabMessage) => void>()
+  let closed = false
+  if (channel) {
+    channel.onmessage = ({ data }: MessageEvent) => {
+      // Same-origin code may share the name: pass on only what this module sends, copied, no more.
+      if (types.includes(data?.type)) {
+        const message: TabMessage = typeof data.reason == 'string' ? { type: data.type, reason: data.reason } : { type: data.type }
+        listeners.forEach((listener) => listener(message))
+      }
+    }
+  }
+  return {
+    // Only the known fields go out, so a careless caller cannot broadcast a token.
+    post: ({ type, reason }) => void (closed || channel?.postMessage({ type, reason })),
+    subscribe: (listener) => {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    close: () => {
+      closed = true
+      listeners.clear()
+      channel?.close()
+    },
+  }
+}
