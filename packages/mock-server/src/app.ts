@@ -8,7 +8,11 @@ import { faultMiddleware } from './faultResponse'
 import { authorizeRoutes } from './routes/authorize'
 import { consentRoutes } from './routes/consent'
 import { discoveryRoutes } from './routes/discovery'
+import { introspectionRoutes } from './routes/introspection'
 import { mockControlRoutes } from './routes/mockControl'
+import { oauthClientRoutes } from './routes/oauthClients'
+import { oauthGrantRoutes } from './routes/oauthGrants'
+import { registrationRoutes } from './routes/registration'
 import { tokenRoutes } from './routes/token'
 import type { ServerContext } from './serverContext'
 
@@ -68,6 +72,10 @@ export function createApp(server: ServerContext): Hono<AppEnv> {
   authorizeRoutes(app, server)
   consentRoutes(app, server)
   tokenRoutes(app, server)
+  introspectionRoutes(app, server)
+  registrationRoutes(app, server)
+  oauthClientRoutes(app, server)
+  oauthGrantRoutes(app, server)
   mockControlRoutes(app, server)
 
   app.notFound((c) => {

@@ -86,3 +86,12 @@ export function htmlErrorPage(c: Context<AppEnv>, status: 400 | 404 | 422, error
     status,
   )
 }
+
+/** A 422 listing every invalid field of a JSON body, each with its `source.pointer`. */
+export function validationError(c: Context<AppEnv>, problems: Array<{ field: string; message: string }>) {
+  const { code, title } = telnyxErrors[422]
+  return c.json(
+    { errors: problems.map(({ field, message }) => ({ code, title, detail: `${field} ${message}`, source: { pointer: `/${field}` } })) },
+    422,
+  )
+}

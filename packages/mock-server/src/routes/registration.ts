@@ -1,0 +1,107 @@
+import type { Hono } from 'hono'
+import type { AppEnv } from '../appEnv'
+import { oauthError } from '../errors'
+import { defaultScopes } from '../mockServerOptions'
+import type { GrantType } from '../mockServerOptions'
+import { epochSeconds, randomUuid } from '../randomToken'
+import { readJsonObject } from '../requestParams'
+import type { ServerContext } from '../serverContext'
+import { isWebUrl, redirectUriProblem, scopeTokenPattern, stringArrayProblem } from '../validation'
+
+const grantTypeValues: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials']
+const authMethods = ['none', 'client_secret_basic', 'client_secret_post']
+
+/**
+ * `POST /v2/oauth/register`: RFC 7591 dynamic registration, JSON only. Errors are 400
+ * `invalid_client_metadata` with Telnyx's `invalid_fields: { field: [message] }`. Unknown metadata is
+ * ignored (RFC 7591 §2). `token_endpoint_auth_method: none` registers a public client (PKCE required).
+ */
+export function registrationRoutes(app: Hono<AppEnv>, server: ServerContext) {
+  app.post('/v2/oauth/register', async (c) => {
+    const body = await readJsonObject(c)
+    if (!body.ok) return oauthError(c, 400, 'invalid_client_metadata', body.description, { invalid_fields: {} })
+    const input = body.value
+    const invalid: Record<string, string[]> = {}
+    const problem = (field: string, message: string) => {
+      ;(invalid[field] ??= []).push(message)
+    }
+
+    const grantTypes = (input.grant_types ?? ['authorization_code']) as GrantType[]
+    const grantProblem = stringArrayProblem(grantTypes, grantTypeValues)
+    if (grantProblem) problem('grant_types', grantProblem)
+    else if (grantTypes.length === 0) problem('grant_types', 'must not be empty')
+    const responseTypes = (input.response_types ?? ['code']) as string[]
+    const responseProblem = stringArrayProblem(responseTypes, ['code'])
+    if (responseProblem) problem('response_types', responseProblem)
+    const authMethod = input.token_endpoint_auth_method ?? 'client_secret_basic'
+    if (typeof authMethod !== 'string' || !authMethods.includes(authMethod)) {
+      problem('token_endpoint_auth_method', `must be one of ${authMethods.join(', ')}`)
+    }
+    const redirectUris = (input.redirect_uris ?? []) as string[]
+    const redirectProblem = stringArrayProblem(redirectUris)
+    if (redirectProblem) problem('redirect_uris', redirectProblem)
+    else {
+      for (const uri of redirectUris) {
+        const uriProblem = redirectUriProblem(uri)
+        if (uriProblem) problem('redirect_uris', `${uri} ${uriProblem}`)
+      }
+      if (!grantProblem && grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+        problem('redirect_uris', 'is required for the authorization_code grant')
+      }
+    }
+    if (input.client_name !== undefined && (typeof input.client_name !== 'string' || input.client_name.trim() === '')) {
+      problem('client_name', 'must be a non-empty string')
+    }
+    let scopes = [...defaultScopes]
+    if (input.scope !== undefined) {
+      if (typeof input.scope !== 'string') problem('scope', 'must be a space-separated string')
+      else {
+        scopes = [...new Set(input.scope.split(' ').filter(Boolean))]
+        if (scopes.length === 0 || !scopes.every((scope) => scopeTokenPattern.test(scope))) {
+          problem('scope', 'must list at least one valid scope')
+        }
+      }
+    }
+    for (const field of ['logo_uri', 'policy_uri', 'tos_uri']) {
+      if (input[field] !== undefined && !isWebUrl(input[field])) problem(field, 'must be an absolute http(s) URL')
+    }
+    if (authMethod === 'none' && !grantProblem && grantTypes.includes('client_credentials')) {
+      problem('grant_types', 'client_credentials needs a confidential client (not token_endpoint_auth_method none)')
+    }
+    if (Object.keys(invalid).length > 0) {
+      return oauthError(c, 400, 'invalid_client_metadata', 'The client metadata is invalid', { invalid_fields: invalid })
+    }
+
+    const isPublic = authMethod === 'none'
+    const client = server.clients.add({
+      clientId: randomUuid(),
+      name: (input.client_name as string | undefined) ?? 'Unnamed client',
+      clientType: isPublic ? 'public' : 'confidential',
+      redirectUris,
+      allowedScopes: scopes,
+      allowedGrantTypes: grantTypes,
+      requirePkce: isPublic,
+      ...(input.logo_uri === undefined ? {} : { logoUri: input.logo_uri as string }),
+      ...(input.policy_uri === undefined ? {} : { policyUri: input.policy_uri as string }),
+      ...(input.tos_uri === undefined ? {} : { tosUri: input.tos_uri as string }),
+    })
+    c.header('Cache-Control', 'no-store')
+    return c.json(
+      {
+        client_id: client.clientId,
+        client_id_issued_at: epochSeconds(Date.parse(client.createdAt)),
+        ...(client.clientSecret === null ? {} : { client_secret: client.clientSecret, client_secret_expires_at: 0 }),
+        client_name: client.name,
+        redirect_uris: client.redirectUris,
+        grant_types: client.allowedGrantTypes,
+        response_types: responseTypes,
+        scope: client.allowedScopes.join(' '),
+        token_endpoint_auth_method: authMethod,
+        ...(client.logoUri === null ? {} : { logo_uri: client.logoUri }),
+        ...(client.policyUri === null ? {} : { policy_uri: client.policyUri }),
+        ...(client.tosUri === null ? {} : { tos_uri: client.tosUri }),
+      },
+      201,
+    )
+  })
+}
