@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { createAuthClient } from '@pkce-auth/core'
+import type { AuthClientOptions } from '@pkce-auth/core'
+
+const valid: AuthClientOptions = {
+  issuer: 'https://auth.test',
+  clientId: 'app',
+  redirectUri: 'https://app.test/callback',
+  storage: 'memory',
+}
+
+const create = (overrides: Record<string, unknown>) => () =>
+  createAuthClient({ ...valid, ...overrides } as AuthClientOptions)
+
+describe('createAuthClient', () => {
+  it('returns the client with every method of the contract', () => {
+    const auth = createAuthClient(valid)
+    for (const name of ['signIn', 'isRedirectCallback', 'handleRedirect', 'getAccessToken', 'fetch', 'signOut', 'getState', 'subscribe', 'dispose']) {
+      expect(auth[name as keyof typeof auth]).toBeTypeOf('function')
+    }
+    expect(auth.getState()).toEqual({ status: 'loading' })
+  })
+
+  it.each([
+    ['issuer', { issuer: undefined }],
+    ['issuer', { issuer: 'not a url' }],
+    ['issuer', { issuer: 'http://auth.example.com' }],
+    ['clientId', { clientId: '' }],
+    ['clientId', { clientId: 42 }],
+    ['redirectUri', { redirectUri: undefined }],
+    ['redirectUri', { redirectUri: 'http://app.example.com/callback' }],
+    ['endpoints.token', { endpoints: { token: 'http://proxy.example.com/token' } }],
+    ['endpoints.revocation', { endpoints: { revocation: 'nope' } }],
+    ['scope', { scope: ['admin'] }],
+    ['storage', { storage: 'localStorage' }],
+    ['storage', { storage: { get: () => undefined } }],
+    ['storage', { storage: null }],
+    ['fetch', { fetch: 'fetch' }],
+    ['navigate', { navigate: {} }],
+    ['now', { now: 5 }],
+    ['refreshLeewaySeconds', { refreshLeewaySeconds: '60' }],
+    ['discoveryCacheSeconds', { discoveryCacheSeconds: '1h' }],
+    ['metadata.issuer', { metadata: { issuer: 'https://other.test', authorization_endpoint: 'https://other.test/a' } }],
+    ['issuer', { issuer: undefined, metadata: { issuer: 'http://evil.test' } }],
+  ])('throws a TypeError naming "%s" for a bad value', (name, overrides) => {
+    expect(create(overrides)).toThrow(TypeError)
+    expect(create(overrides)).toThrow(`"${name}"`)
+  })
+
+  it.each(['http://localhost:4000', 'http://127.0.0.1:4000', 'http://[::1]:4000', 'http://localhost'])(
+    'accepts the plain-http loopback issuer %s',
+    (issuer) => {
+      expect(create({ issuer, redirectUri: 'http://localhost:5173/callback' })).not.toThrow()
+    },
+  )
+
+  it('refuses an http issuer that only looks like loopback', () => {
+    expect(create({ issuer: 'http://localhost.evil.com' })).toThrow('"issuer"')
+    expect(create({ issuer: 'http://127.0.0.1.evil.com' })).toThrow('"issuer"')
+  })
+
+  it('takes the issuer from static metadata', () => {
+    expect(create({ issuer: undefined, metadata: { issuer: 'https://auth.test' } })).not.toThrow()
+  })
+
+  it('accepts a custom storage object', () => {
+    const storage = { get: async () => undefined, set: async () => {}, del: async () => {} }
+    expect(create({ storage })).not.toThrow()
+  })
+})

@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { AuthError, memoryStorage } from '@pkce-auth/core'
+import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+
+const tokenRequests = (mock: ReturnType<typeof createTestClient>['mock']) =>
+  mock.requests.list().filter((r) => r.path === '/v2/oauth/token')
+
+/** The callback URL with some parameters replaced (undefined removes one). */
+const withParams = (url: string, params: Record<string, string | undefined>) => {
+  const next = new URL(url)
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) next.searchParams.delete(name)
+    else next.searchParams.set(name, value)
+  }
+  return next.href
+}
+
+const stateOf = (url: string) => new URL(url).searchParams.get('state')!
+
+afterEach(() => {
+  window.happyDOM?.setURL('about:blank')
+})
+
+describe('handleRedirect', () => {
+  it('exchanges the code, signs in and returns appState and returnTo', async () => {
+    const { auth, authorize } = createTestClient()
+    const callback = await authorize({ appState: { tab: 2 }, returnTo: '/settings?x=1' })
+    await expect(auth.handleRedirect(callback)).resolves.toEqual({ appState: { tab: 2 }, returnTo: '/settings?x=1' })
+    expect(auth.getState()).toMatchObject({ status: 'signedIn', scope: 'admin' })
+  })
+
+  it('shares one result and one token request between concurrent and repeated calls', async () => {
+    const { auth, authorize, mock } = createTestClient()
+    const callback = await authorize({ appState: 'a' })
+    const [first, second] = await Promise.all([auth.handleRedirect(callback), auth.handleRedirect(new URL(callback))])
+    const third = await auth.handleRedirect(callback)
+    expect(first).toBe(second)
+    expect(third).toBe(first)
+    expect(tokenRequests(mock)).toHaveLength(1)
+  })
+
+  it('removes code, state, iss and error parameters from the address bar, keeping the rest', async () => {
+    const { auth, authorize } = createTestClient({ server: { issParameter: true } })
+    const callback = withParams(await authorize(), { keep: 'me' })
+    window.happyDOM!.setURL(callback)
+    await auth.handleRedirect()
+    expect(location.href).toBe(`${TEST_REDIRECT_URI}?keep=me`)
+  })
+
+  it('removes the response parameters from the address bar also when the callback fails', async () => {
+    const { auth, authorize } = createTestClient()
+    const callback = withParams(await authorize(), { state: 'forged', error: 'access_denied', error_description: 'x' })
+    window.happyDOM!.setURL(callback)
+    await expect(auth.handleRedirect()).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(location.href).toBe(TEST_REDIRECT_URI)
+  })
+
+  it('deletes the transaction after use', async () => {
+    const { auth, authorize, storage, clientId } = createTestClient()
+    const callback = await authorize()
+    const transactionKey = `pkce-auth:${TEST_ISSUER}:${clientId}:${stateOf(callback)}`
+    expect(await storage.get(transactionKey)).toMatchObject({ v: 1 })
+    await auth.handleRedirect(callback)
+    expect(await storage.get(transactionKey)).toBeUndefined()
+  })
+
+  it('rejects a state it did not issue with state_mismatch and signs out with callback_failed', async () => {
+    const { auth, authorize, mock } = createTestClient()
+    const callback = withParams(await authorize(), { state: 'wrong' })
+    const error = await auth.handleRedirect(callback).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect(error).toMatchObject({ code: 'state_mismatch' })
+    expect(auth.getState()).toEqual({ status: 'signedOut', reason: 'callback_failed', error })
+    expect(tokenRequests(mock)).toHaveLength(0)
+  })
+
+  it('rejects a callback without state with state_mismatch', async () => {
+    const { auth, authorize } = createTestClient()
+    const callback = withParams(await authorize(), { state: undefined })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'state_mismatch' })
+  })
+
+  it('rejects a transaction older than ten minutes with state_mismatch', async () => {
+    let now = 1_000_000
+    const { auth, authorize, mock } = createTestClient({ now: () => now })
+    const callback = await authorize()
+    now += 10 * 60_000 + 1
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(tokenRequests(mock)).toHaveLength(0)
+  })
+
+  it('completes a sign-in started in another tab with the same storage', async () => {
+    const storage = memoryStorage()
+    const tab1 = createTestClient({ storage })
+    const callback = await tab1.authorize()
+    const tab2 = reloadTestClient(tab1)
+    await expect(tab2.auth.handleRedirect(callback)).resolves.toBeDefined()
+    expect(tab2.auth.getState().status).toBe('signedIn')
+  })
+
+  it('keeps two sign-ins started at once apart', async () => {
+    const storage = memoryStorage()
+    const tab1 = createTestClient({ storage })
+    const tab2 = reloadTestClient(tab1)
+    const first = await tab1.authorize({ appState: 1 })
+    const second = await tab2.authorize({ appState: 2 })
+    expect(await tab2.auth.handleRedirect(second)).toEqual({ appState: 2 })
+    expect(await tab1.auth.handleRedirect(first)).toEqual({ appState: 1 })
+  })
+
+  it('validates iss when the server sends it (RFC 9207)', async () => {
+    const { auth, authorize } = createTestClient({ server: { issParameter: true } })
+    const callback = await authorize()
+    expect(new URL(callback).searchParams.get('iss')).toBe(TEST_ISSUER)
+    await expect(auth.handleRedirect(callback)).resolves.toBeDefined()
+  })
+
+  it('rejects a callback whose iss does not match with invalid_response', async () => {
+    const { auth, authorize, mock } = createTestClient({ server: { issParameter: true } })
+    const callback = withParams(await authorize(), { iss: 'https://evil.test' })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
+    expect(tokenRequests(mock)).toHaveLength(0)
+    expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
+  })
+
+  it('rejects a callback without iss when the server advertises it', async () => {
+    const { auth, authorize } = createTestClient({ server: { issParameter: true } })
+    const callback = withParams(await authorize(), { iss: undefined })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
+  })
+
+  it('rejects an iss the server sends although it does not advertise it, when it does not match', async () => {
+    const { auth, authorize } = createTestClient()
+    const callback = withParams(await authorize(), { iss: 'https://evil.test' })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
+  })
+
+  it('maps error=access_denied to access_denied with the server fields', async () => {
+    const { auth, authorize, mock } = createTestClient()
+    const callback = await authorize()
+    const denied = `${TEST_REDIRECT_URI}?error=access_denied&error_description=User+said+no&state=${stateOf(callback)}`
+    await expect(auth.handleRedirect(denied)).rejects.toMatchObject({
+      code: 'access_denied',
+      error: 'access_denied',
+      error_description: 'User said no',
+      retryable: false,
+    })
+    expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
+    expect(tokenRequests(mock)).toHaveLength(0)
+  })
+
+  it('maps other authorization errors to oauth_error, and temporarily_unavailable to a retryable server_error', async () => {
+    const { auth, authorize } = createTestClient()
+    const scope = `${TEST_REDIRECT_URI}?error=invalid_scope&state=${stateOf(await authorize())}`
+    await expect(auth.handleRedirect(scope)).rejects.toMatchObject({ code: 'oauth_error', error: 'invalid_scope' })
+    const busy = `${TEST_REDIRECT_URI}?error=temporarily_unavailable&state=${stateOf(await authorize())}`
+    await expect(auth.handleRedirect(busy)).rejects.toMatchObject({ code: 'server_error', retryable: true })
+  })
+
+  it('gets invalid_grant when a code is redeemed twice', async () => {
+    const first = createTestClient()
+    const callback = await first.authorize()
+    // A copy of the transaction lets a second client try the same code at the server.
+    const transactionKey = `pkce-auth:${TEST_ISSUER}:${first.clientId}:${stateOf(callback)}`
+    const transaction = await first.storage.get(transactionKey)
+    await first.auth.handleRedirect(callback)
+    const second = createTestClient({ mock: first.mock, clientId: first.clientId })
+    await second.storage.set(transactionKey, transaction)
+    await expect(second.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_grant', status: 400 })
+    expect(second.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
+  })
+
+  it.each([
+    [400, { error: 'invalid_grant' }, 'invalid_grant', false],
+    [400, { error: 'invalid_request', error_description: 'bad' }, 'oauth_error', false],
+    [401, { error: 'invalid_client' }, 'oauth_error', false],
+    [500, 'Internal error', 'server_error', true],
+    [503, { error: 'temporarily_unavailable' }, 'server_error', true],
+    [429, { errors: [{ code: '10011', title: 'Too many requests' }] }, 'rate_limited', true],
+  ] as const)('maps a token endpoint %i to %s', async (status, body, code, retryable) => {
+    const { auth, authorize, mock, storage, clientId } = createTestClient()
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', status, body })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code, retryable, status })
+    expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
+    expect(await storage.get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
+  })
+
+  it('maps a dropped connection to a retryable network error', async () => {
+    const { auth, authorize, mock } = createTestClient()
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', drop: true })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'network', retryable: true })
+  })
+
+  it('maps a fetch that times out to a retryable network error', async () => {
+    const { mock } = createTestClient()
+    const timedOut = createTestClient({
+      mock,
+      clientId: 'timeout-app',
+      fetch: async (input, init) => {
+        const request = new Request(input, init)
+        if (new URL(request.url).pathname === '/v2/oauth/token') {
+          throw new DOMException('The operation timed out.', 'TimeoutError')
+        }
+        return mock.fetch(request)
+      },
+    })
+    mock.clients.add({ clientId: 'timeout-app', redirectUris: [TEST_REDIRECT_URI] })
+    const callback = await timedOut.authorize()
+    await expect(timedOut.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'network', retryable: true })
+  })
+
+  it.each([
+    ['a body that is not JSON', 'not json'],
+    ['no access_token', { token_type: 'Bearer', expires_in: 3600 }],
+    ['a numeric access_token', { access_token: 42, token_type: 'Bearer', expires_in: 3600 }],
+    ['no token_type', { access_token: 'at', expires_in: 3600 }],
+    ['an unknown token_type', { access_token: 'at', token_type: 'MAC', expires_in: 3600 }],
+    ['a negative expires_in', { access_token: 'at', token_type: 'Bearer', expires_in: -5 }],
+    ['a numeric refresh_token', { access_token: 'at', token_type: 'Bearer', refresh_token: 7 }],
+    ['a malformed id_token', { access_token: 'at', token_type: 'Bearer', id_token: 'not.a.jwt' }],
+  ])('rejects a token response with %s as invalid_response and stores nothing', async (_name, body) => {
+    const { auth, authorize, mock, storage, clientId } = createTestClient()
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', status: 200, body })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
+    expect(await storage.get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
+    expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
+  })
+
+  it('keeps an existing session when a later callback fails', async () => {
+    const { auth, signIn, authorize } = createTestClient()
+    await signIn()
+    const callback = withParams(await authorize(), { state: 'wrong' })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'state_mismatch' } })
+  })
+})
+
+describe('isRedirectCallback', () => {
+  it('recognises a code or error response on the redirect URI', () => {
+    const { auth } = createTestClient()
+    expect(auth.isRedirectCallback(`${TEST_REDIRECT_URI}?code=c&state=s`)).toBe(true)
+    expect(auth.isRedirectCallback(`${TEST_REDIRECT_URI}?error=access_denied&state=s`)).toBe(true)
+  })
+
+  it('ignores other paths and URLs without a response', () => {
+    const { auth } = createTestClient()
+    expect(auth.isRedirectCallback(`${TEST_REDIRECT_URI}?state=s`)).toBe(false)
+    expect(auth.isRedirectCallback(`${TEST_REDIRECT_URI}`)).toBe(false)
+    expect(auth.isRedirectCallback('https://app.test/other?code=c&state=s')).toBe(false)
+    expect(auth.isRedirectCallback('https://evil.test/callback?code=c&state=s')).toBe(false)
+  })
+
+  it('reads the current address by default', () => {
+    const { auth } = createTestClient()
+    window.happyDOM!.setURL(`${TEST_REDIRECT_URI}?code=c&state=s`)
+    expect(auth.isRedirectCallback()).toBe(true)
+  })
+})

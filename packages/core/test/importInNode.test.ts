@@ -1,0 +1,17 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+
+describe('@pkce-auth/core in Node', () => {
+  it('imports without a browser and restores to signedOut from empty storage', async () => {
+    expect(typeof window).toBe('undefined')
+    const { createAuthClient } = await import('@pkce-auth/core')
+    const auth = createAuthClient({
+      issuer: 'https://auth.test',
+      clientId: 'app',
+      redirectUri: 'https://app.test/callback',
+      storage: 'memory',
+    })
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    expect(auth.getState()).toMatchObject({ status: 'signedOut' })
+  })
+})

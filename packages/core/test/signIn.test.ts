@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest'
+import { AuthError, memoryStorage } from '@pkce-auth/core'
+import type { AuthStorage } from '@pkce-auth/core'
+import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+
+const authorizeUrl = (navigate: { mock: { lastCall?: [string] } }) => new URL(navigate.mock.lastCall![0])
+
+describe('signIn', () => {
+  it('navigates to the discovered authorization endpoint with PKCE S256 and a fresh state', async () => {
+    const { auth, navigate, clientId } = createTestClient()
+    await auth.signIn()
+    const url = authorizeUrl(navigate)
+    expect(url.origin + url.pathname).toBe(`${TEST_ISSUER}/v2/oauth/authorize`)
+    const params = Object.fromEntries(url.searchParams)
+    expect(params).toMatchObject({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: TEST_REDIRECT_URI,
+      scope: 'admin',
+      code_challenge_method: 'S256',
+    })
+    expect(params.code_challenge).toMatch(/^[\w-]{43}$/)
+    expect(params.state).toMatch(/^[\w-]{20,}$/)
+    expect(params.nonce).toBeUndefined()
+  })
+
+  it('uses S256 even when the server also offers plain', async () => {
+    const { auth, navigate, mock } = createTestClient()
+    const metadata = await (await mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()
+    expect(metadata.code_challenge_methods_supported).toContain('plain')
+    await auth.signIn()
+    expect(authorizeUrl(navigate).searchParams.get('code_challenge_method')).toBe('S256')
+  })
+
+  it('uses a new state and verifier for every attempt', async () => {
+    const { auth, navigate } = createTestClient()
+    await auth.signIn()
+    await auth.signIn()
+    const [first, second] = navigate.mock.calls.map(([url]) => new URL(url).searchParams)
+    expect(first!.get('state')).not.toBe(second!.get('state'))
+    expect(first!.get('code_challenge')).not.toBe(second!.get('code_challenge'))
+  })
+
+  it('sends a nonce when openid is in scope', async () => {
+    const { auth, navigate } = createTestClient({ scope: 'openid admin' })
+    await auth.signIn()
+    expect(authorizeUrl(navigate).searchParams.get('nonce')).toMatch(/^[\w-]{20,}$/)
+  })
+
+  it('passes resource, prompt, login_hint and extra parameters through', async () => {
+    const { auth, navigate } = createTestClient({
+      resource: ['https://api.test', 'https://files.test'],
+      extraAuthorizationParams: { ui_locales: 'de' },
+    })
+    await auth.signIn({ prompt: 'login', loginHint: 'ada@example.com', extraParams: { acr_values: 'mfa' } })
+    const params = authorizeUrl(navigate).searchParams
+    expect(params.getAll('resource')).toEqual(['https://api.test', 'https://files.test'])
+    expect(params.get('prompt')).toBe('login')
+    expect(params.get('login_hint')).toBe('ada@example.com')
+    expect(params.get('ui_locales')).toBe('de')
+    expect(params.get('acr_values')).toBe('mfa')
+  })
+
+  it('does not let extra parameters override the security parameters', async () => {
+    const { auth, navigate } = createTestClient({ extraAuthorizationParams: { code_challenge_method: 'plain', state: 'fixed' } })
+    await auth.signIn()
+    const params = authorizeUrl(navigate).searchParams
+    expect(params.get('code_challenge_method')).toBe('S256')
+    expect(params.get('state')).not.toBe('fixed')
+    expect(params.getAll('state')).toHaveLength(1)
+  })
+
+  it('keeps appState in storage, never in the URL', async () => {
+    const storage = memoryStorage()
+    const { auth, navigate } = createTestClient({ storage })
+    await auth.signIn({ appState: { secretPage: 'x-marks-the-spot' } })
+    expect(navigate.mock.lastCall![0]).not.toContain('x-marks-the-spot')
+  })
+
+  it.each(['https://evil.test/', '//evil.test/x', '/\\evil.test', 'relative/path'])(
+    'rejects returnTo %s that is not a same-origin path',
+    async (returnTo) => {
+      const { auth, navigate } = createTestClient()
+      await expect(auth.signIn({ returnTo })).rejects.toThrow(TypeError)
+      expect(navigate).not.toHaveBeenCalled()
+    },
+  )
+
+  it('rejects with storage_unavailable when the transaction cannot be stored', async () => {
+    const storage: AuthStorage = { ...memoryStorage(), set: async () => Promise.reject(new Error('QuotaExceededError')) }
+    const { auth, navigate } = createTestClient({ storage })
+    await expect(auth.signIn()).rejects.toMatchObject({ code: 'storage_unavailable' })
+    expect(navigate).not.toHaveBeenCalled()
+  })
+
+  it('rejects with network when discovery cannot be reached, and shows the error in the state', async () => {
+    const { auth, mock } = createTestClient()
+    mock.faults.add({ path: '/.well-known/oauth-authorization-server', drop: true })
+    await auth.getAccessToken().catch(() => {})
+    const error = await auth.signIn().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect(error).toMatchObject({ code: 'network', retryable: true })
+    expect(auth.getState()).toMatchObject({ status: 'signedOut', error })
+  })
+})
+
+describe('signIn discovery', () => {
+  it('reads RFC 8414 metadata once and caches it in storage across reloads', async () => {
+    const storage = memoryStorage()
+    const first = createTestClient({ storage })
+    await first.auth.signIn()
+    await first.auth.signIn()
+    const second = createTestClient({ storage, mock: first.mock, clientId: first.clientId })
+    await second.auth.signIn()
+    const discovery = first.mock.requests.list().filter((r) => r.path.startsWith('/.well-known/'))
+    expect(discovery.map((r) => r.path)).toEqual(['/.well-known/oauth-authorization-server'])
+  })
+
+  it('discovers again once the cache has expired', async () => {
+    let now = 1_000_000
+    const storage = memoryStorage()
+    const first = createTestClient({ storage, now: () => now, discoveryCacheSeconds: 60 })
+    await first.auth.signIn()
+    now += 61_000
+    const second = createTestClient({ storage, mock: first.mock, clientId: first.clientId, now: () => now })
+    await second.auth.signIn()
+    expect(first.mock.requests.list().filter((r) => r.path.startsWith('/.well-known/'))).toHaveLength(2)
+  })
+
+  it('falls back to OpenID Connect discovery when RFC 8414 metadata is missing', async () => {
+    const { auth, mock, navigate } = createTestClient()
+    // The mock serves only RFC 8414 metadata (as Telnyx does); here it moves to the OIDC location.
+    const metadata = await (await mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()
+    mock.requests.clear()
+    mock.faults.add({ path: '/.well-known/oauth-authorization-server', status: 404, body: 'not found' })
+    mock.faults.add({ path: '/.well-known/openid-configuration', status: 200, body: metadata })
+    await auth.signIn()
+    expect(mock.requests.list().map((r) => r.path).slice(0, 2)).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+    ])
+    expect(navigate).toHaveBeenCalledOnce()
+  })
+
+  it('inserts the well-known path before an issuer path (RFC 8414 section 3)', async () => {
+    const { auth, mock } = createTestClient({ issuer: `${TEST_ISSUER}/tenant` })
+    await expect(auth.signIn()).rejects.toBeInstanceOf(AuthError)
+    expect(mock.requests.list().map((r) => r.path)).toEqual([
+      '/.well-known/oauth-authorization-server/tenant',
+      '/tenant/.well-known/openid-configuration',
+    ])
+  })
+
+  it('rejects metadata whose issuer does not match', async () => {
+    const { auth, mock, navigate } = createTestClient()
+    mock.faults.add({
+      path: '/.well-known/oauth-authorization-server',
+      status: 200,
+      body: { issuer: 'https://evil.test', authorization_endpoint: 'https://evil.test/authorize' },
+    })
+    await expect(auth.signIn()).rejects.toMatchObject({ code: 'invalid_response' })
+    expect(navigate).not.toHaveBeenCalled()
+  })
+
+  it('uses static metadata without any discovery request', async () => {
+    const { auth, mock, navigate } = createTestClient({
+      metadata: {
+        issuer: TEST_ISSUER,
+        authorization_endpoint: `${TEST_ISSUER}/v2/oauth/authorize`,
+        token_endpoint: `${TEST_ISSUER}/v2/oauth/token`,
+      },
+    })
+    await auth.signIn()
+    expect(navigate).toHaveBeenCalledOnce()
+    expect(mock.requests.list()).toEqual([])
+  })
+
+  it('refuses a discovered plain-http authorization endpoint off loopback', async () => {
+    const { auth, mock, navigate } = createTestClient()
+    mock.faults.add({
+      path: '/.well-known/oauth-authorization-server',
+      status: 200,
+      body: { issuer: TEST_ISSUER, authorization_endpoint: 'http://auth.test/authorize', token_endpoint: `${TEST_ISSUER}/t` },
+    })
+    await expect(auth.signIn()).rejects.toMatchObject({ code: 'invalid_response' })
+    expect(navigate).not.toHaveBeenCalled()
+  })
+})
