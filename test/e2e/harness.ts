@@ -1,0 +1,283 @@
+// End-to-end harness: the mock authorization server and a small app page on 127.0.0.1, driven in the
+// system Chromium. The page loads the core as a script-tag bundle built from source, so it runs
+// exactly what users import, in a real browser with real IndexedDB, Web Locks and BroadcastChannel.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { chromium } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { createMockServer } from '@pkce-auth/mock-server'
+import type { MockFault, MockRequestEntry, MockServer, MockServerOptions } from '@pkce-auth/mock-server'
+
+/** Where Debian installs Chromium (`.ci/run` installs it when missing); never a downloaded build. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium'
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** The client id the harness registers with the mock server. */
+export const clientId = 'e2e-app'
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  /** Passed to `createMockServer`; the app's client is added to `clients`, `autoApprove` defaults to true. */
+  mockOptions?: MockServerOptions
+  /** Extra options for `createAuthClient` in the page (JSON only), e.g. `{ refreshLeewaySeconds: 5 }`. */
+  clientOptions?: Record<string, unknown>
+}
+
+/** A state as the page reports it: `AuthState` with `error` reduced to its code and message. */
+export interface PageState {
+  status: 'loading' | 'signedIn' | 'signedOut'
+  reason?: string
+  user?: Record<string, unknown>
+  scope?: string
+  expiresAt?: number
+  error?: { code: string; message: string; retryable?: boolean }
+}
+
+/** What {@link startHarness} resolves to. Call `close()` in `afterAll`/`afterEach`. */
+export interface Harness {
+  /** `http://127.0.0.1:PORT` of the app page. */
+  appUrl: string
+  /** `http://127.0.0.1:PORT` of the mock server (the issuer). */
+  mockUrl: string
+  /** The mock server itself: `requests`, `faults`, `grants`, `revokeGrant`, ... */
+  mock: MockServer
+  /** The browser context: the tabs share its storage; `setOffline` drives connectivity. */
+  context: BrowserContext
+  /** Opens a tab on `/app.html` and waits until its client exists (and any callback was handled). */
+  openTab(path?: string): Promise<Page>
+  /** Signs in from `page` through the mock's auto-approval; resolves once the page is `signedIn`. */
+  signIn(page: Page): Promise<void>
+  /** The page's current state. */
+  state(page: Page): Promise<PageState>
+  /** Every state the page's client has had since the page loaded, in order. */
+  states(page: Page): Promise<PageState[]>
+  /** Waits until the page's state has `status` (and, when given, `reason`). */
+  waitForStatus(page: Page, status: PageState['status'], options?: { reason?: string; timeoutMs?: number }): Promise<PageState>
+  /** Uncaught exceptions and `console.error` messages of the page so far. */
+  errors(page: Page): string[]
+  /** The mock server's request log (`/__mock/*` excluded). */
+  requests(): MockRequestEntry[]
+  clearRequests(): void
+  /** Adds a fault to the mock server, e.g. `{ path: '/v2/oauth/token', status: 503, count: 2 }`. */
+  fault(fault: MockFault): void
+  clearFaults(): void
+  /** Every token response body the browser received (`access_token`, `refresh_token`, ...). */
+  tokenResponses(): Record<string, unknown>[]
+  /**
+   * Everything the origin stores, as one string: each IndexedDB database's records (binary data
+   * decoded as Latin-1, so a token stored as bytes still shows), localStorage, sessionStorage and
+   * the context's cookies.
+   */
+  dumpStorage(page: Page): Promise<string>
+  /** Closes the browser and both servers. */
+  close(): Promise<void>
+}
+
+let bundle: Promise<string> | undefined
+
+/** The core as a script-tag bundle (`window.PkceAuth`), built once per process. */
+function coreBundle() {
+  bundle ??= build({
+    entryPoints: [fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    globalName: 'PkceAuth',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    sourcemap: 'inline',
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text)
+  return bundle
+}
+
+// The app: creates a client, handles a callback, and records every state for the test to read.
+const appPage = (config: Record<string, unknown>) => `<!doctype html>
+<meta charset="utf-8">
+<title>pkce-auth e2e</title>
+<script src="/core.js"></script>
+<script>
+  const snapshot = (state) => state.error
+    ? { ...state, error: { code: state.error.code, message: state.error.message, retryable: state.error.retryable } }
+    : { ...state }
+  const auth = PkceAuth.createAuthClient({ ...${JSON.stringify(config)}, redirectUri: location.origin + '/callback' })
+  window.auth = auth
+  window.states = [snapshot(auth.getState())]
+  auth.subscribe(() => window.states.push(snapshot(auth.getState())))
+  window.ready = (auth.isRedirectCallback() ? auth.handleRedirect() : Promise.resolve()).then(
+    () => {},
+    (error) => { window.callbackError = { code: error.code, message: error.message } },
+  )
+</script>
+`
+
+/**
+ * Starts the mock server and the app server on 127.0.0.1 (free ports) and Chromium with a fresh
+ * profile.
+ *
+ * @example
+ * const harness = await startHarness()
+ * const tab = await harness.openTab()
+ * await harness.signIn(tab)
+ * await harness.close()
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const script = await coreBundle()
+  let config: Record<string, unknown> = {}
+
+  const app = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (pathname === '/core.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' })
+      response.end(script)
+    } else if (pathname === '/app.html' || pathname === '/callback') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+      response.end(appPage(config))
+    } else if (pathname === '/favicon.ico') {
+      response.writeHead(204).end()
+    } else {
+      response.writeHead(404).end()
+    }
+  })
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+  const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`
+
+  const { mockOptions = {} } = options
+  const mock = createMockServer({
+    autoApprove: true,
+    ...mockOptions,
+    clients: [...(mockOptions.clients ?? []), { clientId, redirectUris: [`${appUrl}/callback`] }],
+  })
+  const listener = await mock.listen(0, '127.0.0.1')
+  const mockUrl = listener.url
+  config = { issuer: mockUrl, clientId, scope: 'admin', ...options.clientOptions }
+
+  let browser: Browser | undefined
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+  } catch (error) {
+    await listener.close()
+    await new Promise((resolve) => app.close(resolve))
+    throw error
+  }
+  const context = await browser.newContext()
+
+  const tokenResponses: Record<string, unknown>[] = []
+  context.on('response', (response) => {
+    if (new URL(response.url()).pathname !== '/v2/oauth/token' || response.request().method() !== 'POST') return
+    response.json().then(
+      (body: Record<string, unknown>) => void (body?.access_token && tokenResponses.push(body)),
+      () => {},
+    )
+  })
+
+  const pageErrors = new WeakMap<Page, string[]>()
+  const state = (page: Page) => page.evaluate(() => (window as unknown as { states: PageState[] }).states.at(-1)!)
+
+  const harness: Harness = {
+    appUrl,
+    mockUrl,
+    mock,
+    context,
+    async openTab(path = '/app.html') {
+      const page = await context.newPage()
+      const errors: string[] = []
+      pageErrors.set(page, errors)
+      page.on('pageerror', (error) => errors.push(String(error)))
+      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())))
+      await page.goto(appUrl + path)
+      await page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready)
+      return page
+    },
+    async signIn(page) {
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/callback'),
+        page.evaluate(() => void (window as unknown as { auth: { signIn(): Promise<void> } }).auth.signIn()),
+      ])
+      await page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready)
+      const error = await page.evaluate(() => (window as unknown as { callbackError?: unknown }).callbackError)
+      if (error) throw new Error(`The callback failed: ${JSON.stringify(error)}`)
+      await harness.waitForStatus(page, 'signedIn')
+    },
+    state,
+    states: (page) => page.evaluate(() => (window as unknown as { states: PageState[] }).states),
+    async waitForStatus(page, status, { reason, timeoutMs = 10_000 } = {}) {
+      await page.waitForFunction(
+        ([status, reason]) => {
+          const state = (window as unknown as { states: PageState[] }).states.at(-1)!
+          return state.status === status && (reason === undefined || state.reason === reason)
+        },
+        [status, reason] as const,
+        { timeout: timeoutMs },
+      )
+      return state(page)
+    },
+    errors: (page) => [...(pageErrors.get(page) ?? [])],
+    requests: () => mock.requests.list(),
+    clearRequests: () => mock.requests.clear(),
+    fault: (fault) => mock.faults.add(fault),
+    clearFaults: () => mock.faults.clear(),
+    tokenResponses: () => [...tokenResponses],
+    async dumpStorage(page) {
+      const inPage = await page.evaluate(async () => {
+        const text = (value: unknown): unknown => {
+          if (value instanceof ArrayBuffer) return new TextDecoder('latin1').decode(value)
+          if (ArrayBuffer.isView(value)) return new TextDecoder('latin1').decode(value)
+          if (value instanceof CryptoKey) return `[CryptoKey ${value.algorithm.name}]`
+          if (Array.isArray(value)) return value.map(text)
+          if (value && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, text(inner)]))
+          }
+          return value
+        }
+        const request = <T>(req: IDBRequest<T>) =>
+          new Promise<T>((resolve, reject) => {
+            req.onsuccess = () => resolve(req.result)
+            req.onerror = () => reject(req.error)
+          })
+        const databases: Record<string, unknown> = {}
+        for (const { name } of await indexedDB.databases()) {
+          if (!name) continue
+          const db = await request(indexedDB.open(name))
+          const stores: Record<string, unknown> = {}
+          for (const storeName of Array.from(db.objectStoreNames)) {
+            const store = db.transaction(storeName, 'readonly').objectStore(storeName)
+            const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())])
+            stores[storeName] = keys.map((key, i) => [text(key), text(values[i])])
+          }
+          db.close()
+          databases[name] = stores
+        }
+        return {
+          indexedDB: databases,
+          localStorage: { ...localStorage },
+          sessionStorage: { ...sessionStorage },
+          documentCookie: document.cookie,
+        }
+      })
+      const cookies = await context.cookies()
+      return JSON.stringify({ ...inPage, cookies })
+    },
+    async close() {
+      await browser.close().catch(() => {})
+      await listener.close()
+      await new Promise((resolve) => {
+        app.close(resolve)
+        app.closeAllConnections()
+      })
+    },
+  }
+  return harness
+}
