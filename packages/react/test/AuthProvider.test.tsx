@@ -1,0 +1,222 @@
+import { StrictMode } from 'react'
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AuthProvider, useAuth } from '@pkce-auth/react'
+import type { AuthClient } from '@pkce-auth/react'
+import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { renderWithAuth } from '../../../test/helpers/renderWithAuth'
+
+type TestClient = ReturnType<typeof createTestClient>
+
+const setURL = (url: string) => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
+
+function Status() {
+  const { status, error } = useAuth()
+  return <p data-testid="status">{error ? `${status} ${error.code}` : status}</p>
+}
+
+const status = () => screen.getByTestId('status').textContent
+const codeExchanges = (test: TestClient) =>
+  test.mock.requests.list().filter((r) => r.grantType === 'authorization_code')
+
+/** The client, with a count of the listeners currently subscribed through it. */
+function countingListeners(auth: AuthClient) {
+  let active = 0
+  const client: AuthClient = {
+    ...auth,
+    subscribe(listener) {
+      active++
+      const unsubscribe = auth.subscribe(listener)
+      return () => {
+        active--
+        unsubscribe()
+      }
+    },
+  }
+  return { client, active: () => active }
+}
+
+beforeEach(() => {
+  setURL('https://app.test/')
+})
+
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+describe('AuthProvider', () => {
+  it('handles the callback and calls onRedirect once with the appState', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize({ appState: { tab: 2 }, returnTo: '/settings' }))
+    const onRedirect = vi.fn()
+
+    renderWithAuth(test.auth, <Status />, { onRedirect })
+
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    await waitFor(() => expect(onRedirect).toHaveBeenCalledTimes(1))
+    expect(onRedirect).toHaveBeenCalledWith({ tab: 2 }, { appState: { tab: 2 }, returnTo: '/settings' })
+    expect(location.href).toBe(TEST_REDIRECT_URI)
+    expect(codeExchanges(test)).toHaveLength(1)
+  })
+
+  it('restores returnTo with history.replaceState when there is no onRedirect', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize({ returnTo: '/settings?tab=2' }))
+
+    renderWithAuth(test.auth, <Status />)
+
+    await waitFor(() => expect(location.pathname + location.search).toBe('/settings?tab=2'))
+    expect(status()).toBe('signedIn')
+  })
+
+  it('restores a returnTo kept in appState when there is no onRedirect', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize({ appState: { returnTo: '/reports' } }))
+
+    renderWithAuth(test.auth, <Status />)
+
+    await waitFor(() => expect(location.pathname).toBe('/reports'))
+  })
+
+  it('exchanges the code once and calls onRedirect once in StrictMode', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize({ returnTo: '/settings' }))
+    const onRedirect = vi.fn()
+
+    renderWithAuth(test.auth, <Status />, { strict: true, onRedirect })
+
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    await waitFor(() => expect(onRedirect).toHaveBeenCalledTimes(1))
+    expect(codeExchanges(test)).toHaveLength(1)
+  })
+
+  it('exchanges the code once when a second provider mounts with the same client', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize())
+    const onRedirect = vi.fn()
+
+    renderWithAuth(test.auth, <Status />, { onRedirect })
+    render(
+      <AuthProvider client={test.auth} onRedirect={onRedirect}>
+        <p>second</p>
+      </AuthProvider>,
+    )
+
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    await waitFor(() => expect(onRedirect).toHaveBeenCalledTimes(1))
+    expect(codeExchanges(test)).toHaveLength(1)
+  })
+
+  it('shows a failed callback as signedOut with its error and does not call onRedirect', async () => {
+    const test = createTestClient()
+    const callback = new URL(await test.authorize())
+    callback.searchParams.set('state', 'forged')
+    setURL(callback.href)
+    const onRedirect = vi.fn()
+
+    renderWithAuth(test.auth, <Status />, { onRedirect })
+
+    await waitFor(() => expect(status()).toBe('signedOut state_mismatch'))
+    expect(test.auth.getState()).toMatchObject({ reason: 'callback_failed' })
+    expect(onRedirect).not.toHaveBeenCalled()
+    expect(codeExchanges(test)).toHaveLength(0)
+  })
+
+  it('shows an access_denied callback as an error', async () => {
+    const test = createTestClient()
+    const callback = new URL(await test.authorize())
+    callback.searchParams.delete('code')
+    callback.searchParams.set('error', 'access_denied')
+    setURL(callback.href)
+
+    renderWithAuth(test.auth, <Status />)
+
+    await waitFor(() => expect(status()).toBe('signedOut access_denied'))
+  })
+
+  it('does not call onRedirect when it unmounts before the callback completes', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize())
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 50 })
+    const onRedirect = vi.fn()
+
+    const { unmount } = renderWithAuth(test.auth, <Status />, { onRedirect })
+    unmount()
+
+    await waitFor(() => expect(test.auth.getState().status).toBe('signedIn'))
+    expect(onRedirect).not.toHaveBeenCalled()
+  })
+
+  it('subscribes once per consumer in StrictMode and unsubscribes on unmount', async () => {
+    const test = createTestClient()
+    const { client, active } = countingListeners(test.auth)
+
+    const { unmount } = renderWithAuth(client, (
+      <>
+        <Status />
+        <Status />
+      </>
+    ), { strict: true })
+    await waitFor(() => expect(screen.getAllByTestId('status')[0]!.textContent).toBe('signedOut'))
+
+    expect(active()).toBe(2)
+    unmount()
+    expect(active()).toBe(0)
+  })
+
+  it('creates one client from options and uses it', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const options = {
+      issuer: TEST_ISSUER,
+      clientId: test.clientId,
+      redirectUri: TEST_REDIRECT_URI,
+      storage: test.storage,
+      fetch: test.fetch,
+      navigate: test.navigate,
+    }
+
+    const { rerender } = render(
+      <StrictMode>
+        <AuthProvider {...options}>
+          <Status />
+        </AuthProvider>
+      </StrictMode>,
+    )
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    rerender(
+      <StrictMode>
+        <AuthProvider {...options} scope="other">
+          <Status />
+        </AuthProvider>
+      </StrictMode>,
+    )
+
+    expect(status()).toBe('signedIn')
+    // The session came from storage: no token request from the provider's client.
+    expect(codeExchanges(test)).toHaveLength(1)
+  })
+
+  it('leaves no timer behind when it unmounts a client it created', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { unmount } = render(
+      <StrictMode>
+        <AuthProvider issuer={TEST_ISSUER} clientId={test.clientId} redirectUri={TEST_REDIRECT_URI}
+          storage={test.storage} fetch={test.fetch} navigate={test.navigate}>
+          <Status />
+        </AuthProvider>
+      </StrictMode>,
+    )
+    await act(() => vi.advanceTimersByTimeAsync(0))
+    expect(status()).toBe('signedIn')
+    expect(vi.getTimerCount()).toBeGreaterThan(0)
+
+    unmount()
+    await act(() => vi.advanceTimersByTimeAsync(0))
+
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})

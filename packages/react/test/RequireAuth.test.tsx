@@ -1,0 +1,166 @@
+import { cleanup, screen, waitFor } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { RequireAuth, useAuth, withRequireAuth } from '@pkce-auth/react'
+import { createTestClient } from '../../../test/helpers/createTestClient'
+import { renderWithAuth } from '../../../test/helpers/renderWithAuth'
+
+const setURL = (url: string) => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
+
+function ErrorMessage() {
+  const { error } = useAuth()
+  return <p>error {error?.code ?? 'none'}</p>
+}
+
+const guarded = (
+  <RequireAuth fallback={<p>loading</p>} errorFallback={<ErrorMessage />}>
+    <p>secret</p>
+  </RequireAuth>
+)
+
+/** Resolves when nothing more is going to happen: the client's pending work has settled. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
+
+beforeEach(() => {
+  sessionStorage.clear()
+  setURL('https://app.test/private?tab=2#top')
+})
+
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+describe('RequireAuth', () => {
+  it('renders its children when signed in', async () => {
+    const test = createTestClient()
+    await test.signIn()
+
+    renderWithAuth(test.auth, guarded)
+
+    expect(screen.getByText('secret')).toBeTruthy()
+  })
+
+  it('renders the fallback and signs in once when signed out, in StrictMode', async () => {
+    const test = createTestClient()
+
+    renderWithAuth(test.auth, <>{guarded}{guarded}</>, { strict: true })
+
+    expect(screen.getAllByText('loading')).toHaveLength(2)
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(1))
+    await settle()
+    expect(test.navigate).toHaveBeenCalledTimes(1)
+    expect(screen.queryByText('secret')).toBeNull()
+  })
+
+  it('returns to the current page after sign-in by default', async () => {
+    const test = createTestClient()
+    renderWithAuth(test.auth, guarded)
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(1))
+
+    const authorizeUrl = test.navigate.mock.calls[0]![0]
+    const callback = (await test.mock.fetch(authorizeUrl)).headers.get('location')!
+
+    await expect(test.auth.handleRedirect(callback)).resolves.toMatchObject({ returnTo: '/private?tab=2#top' })
+  })
+
+  it('passes signInOptions to signIn', async () => {
+    const test = createTestClient()
+    renderWithAuth(test.auth, <RequireAuth signInOptions={{ loginHint: 'ada@example.com' }}>secret</RequireAuth>)
+
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(1))
+    expect(new URL(test.navigate.mock.calls[0]![0]).searchParams.get('login_hint')).toBe('ada@example.com')
+  })
+
+  it('does not sign in while the provider handles a callback', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize())
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 30 })
+
+    renderWithAuth(test.auth, guarded, { strict: true })
+
+    await waitFor(() => expect(screen.getByText('secret')).toBeTruthy())
+    expect(test.navigate).toHaveBeenCalledTimes(1) // the sign-in that led to the callback
+  })
+
+  it('renders errorFallback and does not sign in after a failed callback', async () => {
+    const test = createTestClient()
+    const callback = new URL(await test.authorize())
+    callback.searchParams.set('state', 'forged')
+    setURL(callback.href)
+
+    renderWithAuth(test.auth, guarded)
+
+    await waitFor(() => expect(screen.getByText('error state_mismatch')).toBeTruthy())
+    await settle()
+    expect(test.navigate).toHaveBeenCalledTimes(1)
+  })
+
+  it('renders errorFallback when signing in fails', async () => {
+    const test = createTestClient()
+    test.mock.faults.add({ path: '/.well-known/oauth-authorization-server', drop: true })
+
+    renderWithAuth(test.auth, guarded)
+
+    await waitFor(() => expect(screen.getByText('error network')).toBeTruthy())
+    await settle()
+    expect(test.navigate).not.toHaveBeenCalled()
+  })
+
+  it('signs in again when the server ended the session', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    renderWithAuth(test.auth, guarded)
+    test.mock.faults.add({ path: '/v2/oauth/token', status: 400, body: { error: 'invalid_grant' } })
+
+    await test.auth.getAccessToken({ forceRefresh: true }).catch(() => {})
+
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(2))
+    expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired' })
+  })
+
+  it('stops after 3 automatic sign-ins within a minute and signs in again after it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    // Each round is a page load: a new client and a new provider, as after a redirect.
+    const load = async () => {
+      const test = createTestClient()
+      const view = renderWithAuth(test.auth, guarded)
+      await waitFor(() => expect(test.auth.getState().status).toBe('signedOut'))
+      await settle()
+      view.unmount()
+      return test.navigate.mock.calls.length
+    }
+
+    expect([await load(), await load(), await load()]).toEqual([1, 1, 1])
+
+    const test = createTestClient()
+    renderWithAuth(test.auth, guarded)
+    await waitFor(() => expect(screen.getByText('error none')).toBeTruthy())
+    expect(test.navigate).not.toHaveBeenCalled()
+    cleanup()
+
+    vi.setSystemTime(Date.now() + 60_000)
+    expect(await load()).toBe(1)
+  })
+})
+
+describe('withRequireAuth', () => {
+  it('renders the component with its props when signed in', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const Page = withRequireAuth(({ title }: { title: string }) => <h1>{title}</h1>, { fallback: <p>loading</p> })
+
+    renderWithAuth(test.auth, <Page title="Settings" />)
+
+    expect(screen.getByText('Settings')).toBeTruthy()
+  })
+
+  it('signs in instead of rendering the component when signed out', async () => {
+    const test = createTestClient()
+    const Page = withRequireAuth(() => <h1>Settings</h1>, { fallback: <p>loading</p> })
+
+    renderWithAuth(test.auth, <Page />)
+
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(1))
+    expect(screen.getByText('loading')).toBeTruthy()
+  })
+})
