@@ -355,6 +355,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (!forceRefresh && fresh(session, ms)) return session.accessToken
     await ready
     if (!forceRefresh && fresh(session, ms)) return session.accessToken
+    // A token that cannot be renewed is still worth using while it lasts.
+    if (!session?.refreshToken && fresh(session)) return session.accessToken
     try {
       return (await refresh()).accessToken
     } catch (error) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuthError, memoryStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { setAddress } from '../../../test/helpers/setAddress'
 
 const tokenRequests = (mock: ReturnType<typeof createTestClient>['mock']) =>
   mock.requests.list().filter((r) => r.path === '/v2/oauth/token')
@@ -18,7 +19,7 @@ const withParams = (url: string, params: Record<string, string | undefined>) => 
 const stateOf = (url: string) => new URL(url).searchParams.get('state')!
 
 afterEach(() => {
-  window.happyDOM?.setURL('about:blank')
+  setAddress('about:blank')
 })
 
 describe('handleRedirect', () => {
@@ -42,7 +43,7 @@ describe('handleRedirect', () => {
   it('removes code, state, iss and error parameters from the address bar, keeping the rest', async () => {
     const { auth, authorize } = createTestClient({ server: { issParameter: true } })
     const callback = withParams(await authorize(), { keep: 'me' })
-    window.happyDOM!.setURL(callback)
+    setAddress(callback)
     await auth.handleRedirect()
     expect(location.href).toBe(`${TEST_REDIRECT_URI}?keep=me`)
   })
@@ -50,7 +51,7 @@ describe('handleRedirect', () => {
   it('removes the response parameters from the address bar also when the callback fails', async () => {
     const { auth, authorize } = createTestClient()
     const callback = withParams(await authorize(), { state: 'forged', error: 'access_denied', error_description: 'x' })
-    window.happyDOM!.setURL(callback)
+    setAddress(callback)
     await expect(auth.handleRedirect()).rejects.toMatchObject({ code: 'state_mismatch' })
     expect(location.href).toBe(TEST_REDIRECT_URI)
   })
@@ -255,7 +256,7 @@ describe('isRedirectCallback', () => {
 
   it('reads the current address by default', () => {
     const { auth } = createTestClient()
-    window.happyDOM!.setURL(`${TEST_REDIRECT_URI}?code=c&state=s`)
+    setAddress(`${TEST_REDIRECT_URI}?code=c&state=s`)
     expect(auth.isRedirectCallback()).toBe(true)
   })
 })

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
+
+/** Revokes the current access token at the server (RFC 7009), leaving the refresh token valid. */
+async function revokeAccessToken(test: ReturnType<typeof createTestClient>) {
+  const token = await test.auth.getAccessToken()
+  const body = new URLSearchParams({ token, client_id: test.clientId })
+  const response = await test.mock.fetch(`${TEST_ISSUER}/v2/oauth/revoke`, { method: 'POST', body })
+  expect(response.status).toBe(200)
+  test.mock.requests.clear()
+  return token
+}
+
+const newClient = { name: 'Made by test', allowed_scopes: ['admin'], client_type: 'public', allowed_grant_types: ['authorization_code'] }
+
+describe('fetch', () => {
+  it('sends the access token as a Bearer token', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const response = await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)
+    expect(response.status).toBe(200)
+    const sent = test.fetch.mock.lastCall![0] as Request
+    expect(sent.headers.get('authorization')).toBe(`Bearer ${await test.auth.getAccessToken()}`)
+  })
+
+  it('keeps the caller\'s headers', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`, { headers: { 'x-request-id': 'abc' } })
+    expect((test.fetch.mock.lastCall![0] as Request).headers.get('x-request-id')).toBe('abc')
+  })
+
+  it('refreshes once and replays the request, body included, after a 401 invalid_token', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const revoked = await revokeAccessToken(test)
+    const response = await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(newClient),
+    })
+    expect(response.status).toBe(201)
+    expect(await response.json()).toMatchObject({ data: { name: 'Made by test' } })
+    expect(test.mock.requests.list().map((r) => [r.path, r.status])).toEqual([
+      ['/v2/oauth_clients', 401],
+      ['/v2/oauth/token', 200],
+      ['/v2/oauth_clients', 201],
+    ])
+    expect(await test.auth.getAccessToken()).not.toBe(revoked)
+  })
+
+  it('replays a Request object with its body', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    await revokeAccessToken(test)
+    const request = new Request(`${TEST_ISSUER}/v2/oauth_clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(newClient),
+    })
+    expect((await test.auth.fetch(request)).status).toBe(201)
+  })
+
+  it('retries only once when the new token is refused too', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const challenge = { 'www-authenticate': 'Bearer error="invalid_token"' }
+    test.mock.faults.add({ path: '/v2/oauth_grants', status: 401, headers: challenge, count: 2 })
+    const response = await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)
+    expect(response.status).toBe(401)
+    expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth_grants')).toHaveLength(2)
+  })
+
+  it('does not refresh on a 401 without invalid_token, or on a 403', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    test.mock.requests.clear()
+    test.mock.faults.add({ path: '/v2/oauth_grants', status: 401, headers: { 'www-authenticate': 'Basic realm="x"' } })
+    expect((await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)).status).toBe(401)
+    test.mock.faults.add({ path: '/v2/oauth_grants', status: 403 })
+    expect((await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)).status).toBe(403)
+    expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth/token')).toHaveLength(0)
+  })
+
+  it('rejects with login_required and sends nothing when signed out', async () => {
+    const test = createTestClient()
+    await expect(test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)).rejects.toMatchObject({ code: 'login_required' })
+    expect(test.mock.requests.list()).toEqual([])
+  })
+})
