@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './appEnv'
+import { bodyReader, grantTypeOf } from './bodyReader'
 import { corsMiddleware } from './cors'
 import { apiError, oauthError } from './errors'
 import { faultMiddleware } from './faultResponse'
@@ -44,29 +44,28 @@ export function createApp(server: ServerContext): Hono<AppEnv> {
   app.use(async (c, next) => {
     if (c.req.path.startsWith('/__mock/')) return next()
     const at = Date.now()
-    const grantType = c.req.path === '/v2/oauth/token' ? readGrantType(c.req.raw) : undefined
     await next()
     const origin = c.req.header('origin')
+    const grantType = c.req.path === '/v2/oauth/token' ? grantTypeOf(c.get('bodyText') ?? '', c.req.header('content-type')) : undefined
     server.requests.add({
       method: c.req.method,
       path: c.req.path,
-      ...((await grantType) ? { grantType: await grantType } : {}),
+      ...(grantType ? { grantType } : {}),
       status: c.res.status,
       at,
       ...(origin ? { origin } : {}),
     })
   })
   app.use(corsMiddleware(server.clients))
-  app.use(faultMiddleware())
   app.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        oauthPaths.test(c.req.path)
-          ? oauthError(c, 413, 'invalid_request', `The request body exceeds ${maxBodyBytes} bytes`)
-          : apiError(c, 413, `The request body exceeds ${maxBodyBytes} bytes.`),
-    }),
+    bodyReader(maxBodyBytes, (c) =>
+      oauthPaths.test(c.req.path)
+        ? oauthError(c, 413, 'invalid_request', `The request body exceeds ${maxBodyBytes} bytes`)
+        : apiError(c, 413, `The request body exceeds ${maxBodyBytes} bytes.`),
+    ),
   )
+  // After the body is read (which changes nothing) and before any handler (which might).
+  app.use(faultMiddleware())
 
   discoveryRoutes(app, server)
   authorizeRoutes(app, server)
@@ -94,18 +93,13 @@ export function createApp(server: ServerContext): Hono<AppEnv> {
   return app
 }
 
-/** The `grant_type` of a token request, read from a copy of the body (so faulted requests are logged with it too). */
+/** The `grant_type` of a token request that never reaches the app (a dropped connection), from a copy of its body. */
 export async function readGrantType(request: Request): Promise<string | undefined> {
   const length = Number(request.headers.get('content-length') ?? '0')
   if (request.method !== 'POST' || !request.body || length > maxBodyBytes) return undefined
   try {
     const text = await request.clone().text()
-    if (text.length > maxBodyBytes) return undefined
-    if (/json/i.test(request.headers.get('content-type') ?? '')) {
-      const value = (JSON.parse(text) as { grant_type?: unknown }).grant_type
-      return typeof value === 'string' ? value : undefined
-    }
-    return new URLSearchParams(text).get('grant_type') ?? undefined
+    return text.length > maxBodyBytes ? undefined : grantTypeOf(text, request.headers.get('content-type') ?? undefined)
   } catch {
     return undefined
   }

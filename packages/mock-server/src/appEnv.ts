@@ -9,5 +9,7 @@ export interface AppEnv {
   Variables: {
     /** The issuer this request is answered as: the configured one or the request's origin. */
     issuer: string
+    /** The request body, read once (and size-limited) by the body reader. */
+    bodyText: string
   }
 }

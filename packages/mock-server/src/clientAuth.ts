@@ -79,7 +79,7 @@ export async function clientRequest(
   c: Context<AppEnv>,
   server: ServerContext,
 ): Promise<{ ok: true; params: Record<string, string>; client: MockClient } | { ok: false; response: Response }> {
-  const body = await readParams(c)
+  const body = readParams(c)
   if (!body.ok) return { ok: false, response: oauthError(c, 400, 'invalid_request', body.description) }
   const params = body.value
   const claimed = claimedClient(c, params)

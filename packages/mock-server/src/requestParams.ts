@@ -11,14 +11,9 @@ const isForm = (contentType: string) => /^application\/x-www-form-urlencoded\b/i
  * Reads OAuth parameters from a form-encoded or JSON body (Telnyx accepts both). Every value must be a
  * string and no parameter may repeat (RFC 6749 §3.2).
  */
-export async function readParams(c: Context<AppEnv>): Promise<ParsedBody<Record<string, string>>> {
+export function readParams(c: Context<AppEnv>): ParsedBody<Record<string, string>> {
   const contentType = c.req.header('content-type') ?? ''
-  let text: string
-  try {
-    text = await c.req.text()
-  } catch {
-    return { ok: false, description: 'The request body could not be read' }
-  }
+  const text = c.get('bodyText')
   if (isForm(contentType) || (contentType === '' && text === '')) {
     const params: Record<string, string> = {}
     for (const [key, value] of new URLSearchParams(text)) {
@@ -42,16 +37,10 @@ export async function readParams(c: Context<AppEnv>): Promise<ParsedBody<Record<
 }
 
 /** Reads a JSON object body (registration and the management API). */
-export async function readJsonObject(c: Context<AppEnv>): Promise<ParsedBody<Record<string, unknown>>> {
+export function readJsonObject(c: Context<AppEnv>): ParsedBody<Record<string, unknown>> {
   const contentType = c.req.header('content-type') ?? ''
   if (!isJson(contentType)) return { ok: false, description: 'The body must be application/json' }
-  let text: string
-  try {
-    text = await c.req.text()
-  } catch {
-    return { ok: false, description: 'The request body could not be read' }
-  }
-  return parseJsonObject(text)
+  return parseJsonObject(c.get('bodyText'))
 }
 
 function parseJsonObject(text: string): ParsedBody<Record<string, unknown>> {

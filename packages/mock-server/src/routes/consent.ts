@@ -69,7 +69,7 @@ export function consentRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.post('/v2/oauth/grants', async (c) => {
     const auth = await authenticateBearer(c, server)
     if (!auth.ok) return auth.response
-    const body = await readJsonObject(c)
+    const body = readJsonObject(c)
     if (!body.ok) return apiError(c, 400, body.description)
     const { allowed, consent_token: consentToken, ...rest } = body.value
     const extra = Object.keys(rest)[0]

@@ -14,7 +14,7 @@ const toJson = (fault: MockFault) => ({ ...fault, count: fault.count === Infinit
  */
 export function mockControlRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.post('/__mock/faults', async (c) => {
-    const body = await readJsonObject(c)
+    const body = readJsonObject(c)
     if (!body.ok) return c.json({ error: 'invalid_fault', error_description: body.description }, 400)
     let fault: MockFault
     try {

@@ -62,7 +62,7 @@ export function oauthClientRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.post('/v2/oauth_clients', async (c) => {
     const auth = await authenticateBearer(c, server, 'admin')
     if (!auth.ok) return auth.response
-    const body = await readJsonObject(c)
+    const body = readJsonObject(c)
     if (!body.ok) return apiError(c, 400, body.description)
     const parsed = parseClientInput(body.value, 'create')
     if (!parsed.ok) return validationError(c, parsed.problems)
@@ -102,7 +102,7 @@ export function oauthClientRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.put('/v2/oauth_clients/:id', async (c) => {
     const found = await findOwn(c)
     if (!found.client) return found.response
-    const body = await readJsonObject(c)
+    const body = readJsonObject(c)
     if (!body.ok) return apiError(c, 400, body.description)
     const parsed = parseClientInput(body.value, 'update', found.client)
     if (!parsed.ok) return validationError(c, parsed.problems)

@@ -18,7 +18,7 @@ const authMethods = ['none', 'client_secret_basic', 'client_secret_post']
  */
 export function registrationRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.post('/v2/oauth/register', async (c) => {
-    const body = await readJsonObject(c)
+    const body = readJsonObject(c)
     if (!body.ok) return oauthError(c, 400, 'invalid_client_metadata', body.description, { invalid_fields: {} })
     const input = body.value
     const invalid: Record<string, string[]> = {}
