@@ -32,10 +32,14 @@ describe('retries', () => {
     expect(await countAfter(mock, 0)).toBe(1)
     expect(await countAfter(mock, 374)).toBe(1)
     expect(await countAfter(mock, 126)).toBe(2)
-    expect(await countAfter(mock, 749)).toBe(2)
-    expect(await countAfter(mock, 251)).toBe(3)
+    expect(await countAfter(mock, 1_000)).toBe(3)
     await expect(pending).resolves.toMatchObject({ keys: expect.any(Array) })
     expect(mock.requests.list().map((entry) => entry.status)).toEqual([503, 503, 200])
+    const [, first = 0, second = 0] = arrivals(mock, jwksPath)
+    expect(first).toBeGreaterThanOrEqual(375)
+    expect(first).toBeLessThanOrEqual(500)
+    expect(second - first).toBeGreaterThanOrEqual(750)
+    expect(second - first).toBeLessThanOrEqual(1_000)
   })
 
   it('gives up after maxRetries and rejects with the last error', async () => {
