@@ -94,3 +94,29 @@ describe('malformed input', () => {
     expect((await response.json()).error).toBe('invalid_client')
   })
 })
+
+describe('malformed input over HTTP', () => {
+  it('answers 413 for a streamed oversized body without reading it all', async () => {
+    const server = await createTestServer().listen()
+    try {
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024))
+      let sent = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent += 1
+          if (sent > 64) controller.close()
+          else controller.enqueue(chunk)
+        },
+      })
+      const response = await fetch(`${server.url}/v2/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        duplex: 'half',
+      } as RequestInit)
+      expect(response.status).toBe(413)
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { cliServerOptions, parseCliArgs, playgroundClientId, playgroundRedirectUris } from '../src/cliArgs'
+
+describe('parseCliArgs', () => {
+  it('defaults to the playground client on 127.0.0.1:4000', () => {
+    const args = parseCliArgs([])
+    expect(args).toMatchObject({ port: 4000, host: '127.0.0.1', clientId: playgroundClientId, autoApprove: false, issParameter: false })
+    expect(args.redirectUris).toEqual(playgroundRedirectUris)
+  })
+
+  it('reads every flag, with repeatable redirect URIs and --flag=value', () => {
+    const args = parseCliArgs([
+      '--port', '0', '--host=localhost', '--client-id', 'mine',
+      '--redirect-uri', 'http://localhost:3000/cb', '--redirect-uri=http://localhost:3000/other',
+      '--access-token-ttl', '120', '--auto-approve', '--iss',
+    ])
+    expect(args).toMatchObject({ port: 0, host: 'localhost', clientId: 'mine', accessTokenTtl: 120, autoApprove: true, issParameter: true })
+    expect(args.redirectUris).toEqual(['http://localhost:3000/cb', 'http://localhost:3000/other'])
+  })
+
+  it('rejects unknown flags and bad values', () => {
+    expect(() => parseCliArgs(['--bogus'])).toThrow(TypeError)
+    expect(() => parseCliArgs(['--port', 'http'])).toThrow(TypeError)
+    expect(() => parseCliArgs(['--port', '70000'])).toThrow(TypeError)
+    expect(() => parseCliArgs(['--redirect-uri', 'not a url'])).toThrow(TypeError)
+    expect(() => parseCliArgs(['--client-id'])).toThrow(TypeError)
+  })
+
+  it('seeds one public client', () => {
+    const options = cliServerOptions(parseCliArgs(['--client-id', 'mine', '--auto-approve']))
+    expect(options.clients).toMatchObject([{ clientId: 'mine', clientType: 'public', redirectUris: playgroundRedirectUris }])
+    expect(options.autoApprove).toBe(true)
+  })
+})
