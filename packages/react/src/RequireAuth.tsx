@@ -46,12 +46,13 @@ const signingIn = new WeakSet<AuthClient>()
 export function RequireAuth({ children, fallback = null, errorFallback = fallback, signInOptions }: RequireAuthProps) {
   const client = useAuthClient()
   const state = useAuthState(client)
-  const [stopped, setStopped] = useState(false)
+  // The loop breaker's verdict belongs to the state it was made for; a new state is judged afresh.
+  const [stoppedAt, setStoppedAt] = useState<AuthState>()
   const failed = isFailed(state)
 
   useEffect(() => {
     if (state.status !== 'signedOut' || failed || signingIn.has(client) || isHandlingRedirect(client)) return
-    if (!allowSignInAttempt()) return setStopped(true)
+    if (!allowSignInAttempt()) return setStoppedAt(state)
     signingIn.add(client)
     // A rejection lands in the client's state as well (signedOut with `error`), which renders errorFallback.
     const { pathname, search, hash } = location
@@ -62,5 +63,5 @@ export function RequireAuth({ children, fallback = null, errorFallback = fallbac
   }, [client, state])
 
   if (state.status === 'signedIn') return children
-  return failed || stopped ? errorFallback : fallback
+  return failed || stoppedAt === state ? errorFallback : fallback
 }
