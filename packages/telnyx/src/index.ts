@@ -1,7 +1,7 @@
 export { createTelnyxClient } from './telnyxClient'
 export type { TelnyxClient, TelnyxClientOptions, TelnyxCredentials, TokenSource } from './telnyxClient'
 export { telnyxAuthOptions, telnyxIssuer } from './telnyxAuthOptions'
-export type { TelnyxAuthOptions, TelnyxAuthPresetOptions } from './telnyxAuthOptions'
+export type { TelnyxAuthPresetOptions } from './telnyxAuthOptions'
 export { TelnyxApiError } from './telnyxApiError'
 export type { TelnyxErrorDetail, TelnyxRateLimit } from './telnyxApiError'
 export { TelnyxNetworkError } from './telnyxNetworkError'

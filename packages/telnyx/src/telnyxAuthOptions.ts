@@ -1,22 +1,10 @@
+import type { AuthClientOptions } from '@pkce-auth/core'
+
 /** Telnyx's authorization server: discovery at `https://api.telnyx.com/.well-known/oauth-authorization-server`. */
 export const telnyxIssuer = 'https://api.telnyx.com'
 
-/**
- * Options for `createAuthClient` as {@link telnyxAuthOptions} returns them. The core accepts more
- * (`storage`, `fetch`, `navigate`, ...): pass them through `telnyxAuthOptions` and they are kept.
- */
-export interface TelnyxAuthOptions {
-  issuer: string
-  clientId: string
-  redirectUri: string
-  scope: string
-  /** Endpoints used instead of the discovered ones; `token` is the proxy (see {@link telnyxAuthOptions}). */
-  endpoints?: { token?: string; revocation?: string }
-  [option: string]: unknown
-}
-
-/** What {@link telnyxAuthOptions} takes: the app's client, plus any `createAuthClient` option. */
-export interface TelnyxAuthPresetOptions {
+/** What {@link telnyxAuthOptions} takes: the app's client, plus any other `createAuthClient` option. */
+export interface TelnyxAuthPresetOptions extends Omit<AuthClientOptions, 'issuer' | 'scope'> {
   /** The public OAuth client's id (`client_type: 'public'`, `require_pkce: true`). */
   clientId: string
   /** Exactly as registered on the client, e.g. `${location.origin}/callback`. */
@@ -24,16 +12,14 @@ export interface TelnyxAuthPresetOptions {
   /** Space-separated scopes; read `scopes_supported` from discovery rather than guessing. */
   scope: string
   /**
-   * An absolute URL of a token endpoint that answers your app's origin, usually a path on your own backend that
-   * forwards the form body to `https://api.telnyx.com/v2/oauth/token` and returns the answer
-   * unchanged. Whether Telnyx's token endpoint answers browsers' CORS requests is unverified.
+   * An absolute URL of a token endpoint that answers your app's origin, usually a path on your own
+   * backend that forwards the form body to `https://api.telnyx.com/v2/oauth/token` and returns the
+   * answer unchanged. Shorthand for `endpoints.token`. Whether Telnyx's token endpoint answers
+   * browsers' CORS requests is unverified.
    */
   tokenEndpoint?: string
-  /** Endpoints to use instead of the discovered ones; `tokenEndpoint` is shorthand for `endpoints.token`. */
-  endpoints?: { token?: string; revocation?: string }
   /** Another authorization server speaking Telnyx's API (the local mock server, a staging host). */
   issuer?: string
-  [option: string]: unknown
 }
 
 /**
@@ -76,7 +62,7 @@ export interface TelnyxAuthPresetOptions {
  *
  * @throws {TypeError} when `clientId`, `redirectUri` or `scope` is missing.
  */
-export function telnyxAuthOptions(options: TelnyxAuthPresetOptions): TelnyxAuthOptions {
+export function telnyxAuthOptions(options: TelnyxAuthPresetOptions): AuthClientOptions {
   for (const name of ['clientId', 'redirectUri', 'scope'] as const) {
     if (typeof options[name] !== 'string' || options[name] === '') throw new TypeError(`"${name}" must be a non-empty string`)
   }
