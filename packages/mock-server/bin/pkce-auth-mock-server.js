@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The local authorization server for the playground and manual testing. From the repo it runs under
 // `node --import tsx` (see `npm run dev`), which lets it import the TypeScript sources directly.
-import { cliServerOptions, parseCliArgs, usage } from '../src/cliArgs.ts'
-import { createMockServer } from '../src/index.ts'
+import { cliServerOptions, createMockServer, parseCliArgs, usage } from '../src/index.ts'
 
 let args
 try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cliServerOptions, parseCliArgs, playgroundClientId, playgroundRedirectUris } from '../src/cliArgs'
+import { cliServerOptions, parseCliArgs, playgroundClientId, playgroundRedirectUris } from '@pkce-auth/mock-server'
 
 describe('parseCliArgs', () => {
   it('defaults to the playground client on 127.0.0.1:4000', () => {
