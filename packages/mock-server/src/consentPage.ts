@@ -14,6 +14,7 @@ export function consentPage(consentToken: string, portalToken: string, userName:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="consent-token" content="${escapeHtml(consentToken)}">
 <meta name="portal-token" content="${escapeHtml(portalToken)}">
+<link rel="icon" href="data:,">
 <title>Authorize application</title>
 <style>
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; color: #1b1b1b }

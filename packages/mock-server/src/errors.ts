@@ -73,7 +73,7 @@ export function htmlErrorPage(c: Context<AppEnv>, status: 400 | 404 | 422, error
   return c.html(
     `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Authorization error</title></head>
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Authorization error</title></head>
 <body>
 <main>
 <h1>Authorization error</h1>
