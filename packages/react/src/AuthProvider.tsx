@@ -55,7 +55,8 @@ export function AuthProvider({ children, onRedirect, client, ...options }: AuthP
       if (!active || !claimRedirect(current)) return
       const returnTo = result.returnTo ?? (result.appState as { returnTo?: unknown } | undefined)?.returnTo
       if (onRedirect) onRedirect(result.appState, result)
-      else if (typeof returnTo === 'string') history.replaceState(history.state, '', returnTo)
+      // appState is the app's own value, unchecked by the core: restore same-origin paths only.
+      else if (typeof returnTo === 'string' && /^\/(?![/\\])/.test(returnTo)) history.replaceState(history.state, '', returnTo)
     }, () => {})
     return () => {
       active = false

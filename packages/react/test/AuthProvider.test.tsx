@@ -79,6 +79,17 @@ describe('AuthProvider', () => {
     await waitFor(() => expect(location.pathname).toBe('/reports'))
   })
 
+  it('leaves the address alone when appState.returnTo is not a same-origin path', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize({ appState: { returnTo: '//evil.test/x' } }))
+
+    renderWithAuth(test.auth, <Status />)
+
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(location.href).toBe(TEST_REDIRECT_URI)
+  })
+
   it('exchanges the code once and calls onRedirect once in StrictMode', async () => {
     const test = createTestClient()
     setURL(await test.authorize({ returnTo: '/settings' }))
