@@ -121,7 +121,8 @@ const ignore = () => {}
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options)
-  const { clientId, redirectUri, storage, now, leeway, navigate, endpoints } = config
+  const { clientId, redirectUri, storage, now, navigate, endpoints } = config
+  const leeway = config.refreshLeewaySeconds * 1000
   const client: oauth.Client = { client_id: clientId }
   const issuer = new URL(config.issuer)
   const prefix = `pkce-auth:${config.issuer}:${clientId}:`
@@ -212,7 +213,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (error.code !== oauth.RESPONSE_IS_NOT_CONFORM) throw error
         return discover('oidc')
       })
-      storage.set(key, { v: 1, expiresAt: now() + config.discoveryCache, metadata: as }).catch(ignore)
+      storage.set(key, { v: 1, expiresAt: now() + config.discoveryCacheSeconds * 1000, metadata: as }).catch(ignore)
     }
     return {
       ...as,
@@ -236,7 +237,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   ) => {
     const as = await server()
     const response = await process(as, client, await request(as, http(as.token_endpoint)))
-    const next = toSession(response, now(), config.scope, previous)
+    const next = toSession(response, now(), config.scope || undefined, previous)
     // Signed out (or in again) while the request was in flight: this result is stale.
     if (session !== previous) throw new AuthError('login_required', 'Session changed')
     await signedIn(next)
@@ -265,7 +266,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         login_hint: loginHint,
       }
       for (const [name, value] of Object.entries(params)) {
-        for (const item of [value ?? []].flat()) url.searchParams.append(name, item)
+        for (const item of [value || []].flat()) url.searchParams.append(name, item)
       }
       const transaction: Transaction = { v: 1, verifier, nonce, appState, returnTo, expiresAt: now() + TRANSACTION_TTL }
       await storage.set(prefix + params.state, transaction).catch((cause) => {

@@ -39,9 +39,6 @@ export interface AuthClientOptions {
   discoveryCacheSeconds?: number
 }
 
-/** Options after validation, with defaults applied. */
-export type ResolvedOptions = ReturnType<typeof resolveOptions>
-
 /** True for a plain-http URL on this machine: the only place where http is allowed. */
 export const isLoopback = (url: string | URL | undefined) =>
   /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(String(url))
@@ -50,57 +47,51 @@ function check(ok: unknown, name: string, what: string) {
   if (!ok) throw new TypeError(`"${name}" must be ${what}`)
 }
 
-// The type of each optional option; unknown options are ignored.
-const types: Record<string, string> = {
-  metadata: 'object',
-  scope: 'string',
-  endpoints: 'object',
-  extraAuthorizationParams: 'object',
-  fetch: 'function',
-  navigate: 'function',
-  now: 'function',
-  refreshLeewaySeconds: 'number',
-  postLogoutRedirectUri: 'string',
-  discoveryCacheSeconds: 'number',
+// The defaults; each also gives the type an option must have.
+const defaults = {
+  scope: '',
+  endpoints: {} as { token?: string; revocation?: string },
+  extraAuthorizationParams: {} as Record<string, string>,
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+  navigate: (url: string) => location.assign(url),
+  now: () => Date.now(),
+  refreshLeewaySeconds: 60,
+  postLogoutRedirectUri: '',
+  discoveryCacheSeconds: 3600,
 }
+
+/** The options after validation, with the defaults applied. */
+export type ResolvedOptions = Omit<AuthClientOptions, 'storage'> & typeof defaults & { issuer: string; storage: AuthStorage }
 
 /**
  * Validates the options and applies the defaults. Throws a `TypeError` naming the first bad option.
  */
-export function resolveOptions(options: AuthClientOptions) {
-  for (const [name, type] of Object.entries(types)) {
-    const value = options[name as keyof AuthClientOptions]
-    check(value === undefined || typeof value === type, name, `a ${type}`)
+export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
+  const config = { ...options } as Record<string, unknown>
+  for (const [name, value] of Object.entries(defaults)) {
+    config[name] ??= value
+    check(typeof config[name] === typeof value, name, `a ${typeof value}`)
   }
-  const { metadata, endpoints = {}, storage = 'indexeddb', clientId } = options
-  const issuer = options.issuer ?? metadata?.issuer
+  const { metadata, endpoints, clientId, storage = 'indexeddb' } = options
+  const issuer = (config.issuer ??= metadata?.issuer)
   check(clientId && typeof clientId === 'string', 'clientId', 'a non-empty string')
   // Optional endpoints default to the issuer, which is checked anyway.
   for (const [name, url] of Object.entries({
     issuer,
     redirectUri: options.redirectUri,
-    'endpoints.token': endpoints.token ?? issuer,
-    'endpoints.revocation': endpoints.revocation ?? issuer,
+    'endpoints.token': endpoints?.token ?? issuer,
+    'endpoints.revocation': endpoints?.revocation ?? issuer,
   })) {
     check(typeof url === 'string' && URL.canParse(url) && (url.startsWith('https:') || isLoopback(url)), name,
       'an https URL (http only on loopback)')
   }
   check(!metadata || metadata.issuer === issuer, 'metadata.issuer', 'the issuer')
+  const custom = typeof storage === 'object' ? storage : undefined
   check(
-    typeof storage === 'object' ? [storage?.get, storage?.set, storage?.del].every((f) => typeof f === 'function')
-    : /^(indexeddb|memory)$/.test(storage),
+    custom ? [custom.get, custom.set, custom.del].every((f) => typeof f === 'function') : /^(indexeddb|memory)$/.test(storage as string),
     'storage',
     "'indexeddb', 'memory' or { get, set, del }",
   )
-  return {
-    ...options,
-    issuer: issuer!,
-    endpoints,
-    storage: typeof storage === 'object' ? storage : storage === 'memory' ? memoryStorage() : idbStorage(),
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    navigate: options.navigate ?? ((url: string) => location.assign(url)),
-    now: options.now ?? (() => Date.now()),
-    leeway: (options.refreshLeewaySeconds ?? 60) * 1000,
-    discoveryCache: (options.discoveryCacheSeconds ?? 3600) * 1000,
-  }
+  config.storage = custom ?? (storage === 'memory' ? memoryStorage() : idbStorage())
+  return config as ResolvedOptions
 }

@@ -27,7 +27,7 @@ function isAcceptable(body: unknown): boolean {
 }
 
 /** Mostly the valid value, sometimes one of the others (`undefined` leaves the field out). */
-const mostly = <T>(valid: T, ...others: fc.Arbitrary<unknown>[]) =>
+const mostly = <T>(valid: T, ...others: fc.Arbitrary<T>[]): fc.Arbitrary<T> =>
   fc.oneof({ arbitrary: fc.constant(valid), weight: others.length * 3 }, ...others)
 
 /** Token responses near the valid ones: each field valid, missing or wrong; and some that are not close at all. */
@@ -60,7 +60,7 @@ describe('handleRedirect (property)', () => {
   it('only rejects with AuthError and signs in only with a valid code for its own state', async () => {
     // Each parameter: mostly the genuine value (or absent, for error*), else something else.
     const param = (valid: string | undefined, ...others: fc.Arbitrary<string | undefined>[]) =>
-      mostly(valid, fc.string(), fc.constant(valid === undefined ? '' : undefined), ...others)
+      mostly<string | undefined>(valid, fc.string(), fc.constant(valid === undefined ? '' : undefined), ...others)
     await fc.assert(
       fc.asyncProperty(
         fc.record({
