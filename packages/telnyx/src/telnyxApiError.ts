@@ -1,3 +1,5 @@
+import { serverRetryDelayMs } from './retryPolicy'
+
 /** One entry of the Telnyx `errors[]` body shape, in camelCase. */
 export interface TelnyxErrorDetail {
   /** Telnyx error code, e.g. `'10009'` (authentication failed) or `'10011'` (rate limited). */
@@ -109,6 +111,8 @@ export class TelnyxApiError extends Error {
   readonly invalidFields: Record<string, string[]> | undefined
   /** Rate-limit headers of the response, when it had any. */
   readonly rateLimit: TelnyxRateLimit | undefined
+  /** The wait the server asked for before a retry (`retry-after-ms`, else `Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined
   /** All response headers (e.g. `retry-after`, `x-request-id`). */
   readonly headers: Headers
   /** The body as received: parsed JSON with wire names, the text when it was not JSON. */
@@ -134,6 +138,7 @@ export class TelnyxApiError extends Error {
     this.code = error ?? (first?.code || undefined)
     this.invalidFields = toInvalidFields(body.invalid_fields)
     this.rateLimit = readRateLimit(response.headers)
+    this.retryAfterMs = serverRetryDelayMs(response.headers, Date.now())
     this.headers = response.headers
     this.raw = raw
     this.method = method

@@ -95,7 +95,8 @@ function nonNegative(value: number | undefined, name: string, fallback: number):
  * (no answer: `network`, `timeout`, `aborted`). 408, 409, 429, 5xx, network errors and timeouts are
  * retried up to `maxRetries` times, waiting as `retry-after-ms`/`Retry-After` ask (giving up at once
  * when that is over 60 s), else 0.5 s doubling to 8 s with jitter; an `x-should-retry` header
- * overrides the status. Other 4xx are never retried.
+ * overrides the status. Other 4xx are never retried. When the token source itself fails (the core's
+ * `AuthError`, say, once the session has ended), the call rejects with that error, unchanged.
  *
  * @throws {TypeError} on contradictory or malformed options.
  *

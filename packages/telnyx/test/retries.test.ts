@@ -106,7 +106,7 @@ describe('retries', () => {
     const error = await telnyx.oauth.getJwks().catch((reason: unknown) => reason)
     expect(error).toBeInstanceOf(TelnyxApiError)
     expect(error).toMatchObject({ status: 429 })
-    expect((error as TelnyxApiError).headers.get('retry-after')).toBe('3600')
+    expect((error as TelnyxApiError).retryAfterMs).toBe(3_600_000)
     expect(mock.requests.list()).toHaveLength(1)
   })
 

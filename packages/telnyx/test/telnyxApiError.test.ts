@@ -60,6 +60,7 @@ describe('TelnyxApiError', () => {
 
     expect(error).toMatchObject({ status: 429, code: '10011', rateLimit: { limit: 1, remaining: 0, resetSeconds: expect.any(Number) } })
     expect(Number(error.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(error.retryAfterMs).toBe(Number(error.headers.get('retry-after')) * 1000)
   })
 
   it('carries a 500 after the retries', async () => {
