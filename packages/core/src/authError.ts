@@ -50,21 +50,21 @@ export interface AuthErrorOptions {
  * ```
  */
 export class AuthError extends Error {
-  readonly code: AuthErrorCode
+  declare readonly code: AuthErrorCode
   /** True for failures that may succeed when tried again later: `network`, `server_error`, `rate_limited`. */
-  readonly retryable: boolean
-  readonly status?: number
-  readonly error?: string
-  readonly error_description?: string
+  declare readonly retryable: boolean
+  declare readonly status?: number
+  declare readonly error?: string
+  declare readonly error_description?: string
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message, options)
-    this.name = 'AuthError'
-    this.code = code
-    this.retryable = ['network', 'server_error', 'rate_limited'].includes(code)
-    this.status = options.status
-    this.error = options.error
-    this.error_description = options.error_description
+    // `cause` is already set by Error (non-enumerable); assigning it again keeps it so.
+    Object.assign(this, options, {
+      name: 'AuthError',
+      code,
+      retryable: ['network', 'server_error', 'rate_limited'].includes(code),
+    })
   }
 }
 

@@ -14,8 +14,7 @@ export interface Session extends SessionSummary {
 export const isSession = (record: Partial<Session>): record is Session =>
   typeof record.accessToken === 'string' &&
   typeof record.expiresAt === 'number' &&
-  ['undefined', 'string'].includes(typeof record.refreshToken) &&
-  ['undefined', 'object'].includes(typeof record.user)
+  ['undefined', 'string'].includes(typeof record.refreshToken)
 
 /** The payload of a JWT, decoded without verification; undefined for an opaque token. */
 function decodeJwt(token: string): Claims | undefined {
