@@ -69,4 +69,13 @@ describe('oauthGrants', () => {
     expect(revoked).toMatchObject({ id: grant!.id, recordType: 'oauth_grant' })
     await expect(telnyx.oauthGrants.get(grant!.id)).rejects.toMatchObject({ status: 404 })
   })
+
+  it('rejects withResponse() with the same error as the call itself', async () => {
+    const { telnyx } = await setupTelnyx()
+
+    await expect(telnyx.oauthGrants.get('00000000-0000-4000-8000-000000000000').withResponse()).rejects.toMatchObject({
+      name: 'TelnyxApiError',
+      status: 404,
+    })
+  })
 })
