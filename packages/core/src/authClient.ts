@@ -286,12 +286,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const completeRedirect = async (url: URL): Promise<RedirectResult> => {
-    // Whatever happens next, the response leaves the address bar, so a reload never replays it.
-    if (typeof location !== 'undefined' && location.href === url.href) {
-      const clean = new URL(url)
-      for (const name of url.searchParams.keys()) if (RESPONSE_PARAMS.test(name)) clean.searchParams.delete(name)
-      history.replaceState(history.state, '', clean)
-    }
     await ready
     try {
       const expectedState = url.searchParams.get('state')!
@@ -321,7 +315,17 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const handleRedirect = (url: string | URL = location.href) => {
     const href = String(url)
     let result = redirects.get(href)
-    if (!result) redirects.set(href, (result = completeRedirect(new URL(href))))
+    if (!result) {
+      redirects.set(href, (result = completeRedirect(new URL(href))))
+      // Whatever happens next, the response leaves the address bar, so a reload never replays it.
+      // A second call reading the address (React StrictMode) finds the same result under the clean one.
+      if (typeof location !== 'undefined' && location.href === href) {
+        const clean = new URL(href)
+        for (const name of [...clean.searchParams.keys()]) if (RESPONSE_PARAMS.test(name)) clean.searchParams.delete(name)
+        history.replaceState(history.state, '', clean)
+        redirects.set(location.href, result)
+      }
+    }
     return result
   }
 

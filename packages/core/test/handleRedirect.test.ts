@@ -48,6 +48,17 @@ describe('handleRedirect', () => {
     expect(location.href).toBe(`${TEST_REDIRECT_URI}?keep=me`)
   })
 
+  it('returns the same result to a second call that reads the already cleaned address (StrictMode)', async () => {
+    const { auth, authorize, mock } = createTestClient()
+    setAddress(await authorize({ appState: 'once' }))
+    const first = auth.handleRedirect()
+    const second = auth.handleRedirect()
+    expect(second).toBe(first)
+    expect(await second).toEqual({ appState: 'once' })
+    expect(tokenRequests(mock)).toHaveLength(1)
+    expect(auth.getState().status).toBe('signedIn')
+  })
+
   it('removes the response parameters from the address bar also when the callback fails', async () => {
     const { auth, authorize } = createTestClient()
     const callback = withParams(await authorize(), { state: 'forged', error: 'access_denied', error_description: 'x' })
