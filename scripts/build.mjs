@@ -1,0 +1,83 @@
+// `npm run build`: each package's ESM build (one file, dependencies external) with type declarations,
+// and the script-tag build of the core (IIFE exposing window.PkceAuth, minified, with a source map).
+import { build } from 'esbuild'
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+// Built in dependency order: a package's declarations are checked against its dependencies' built ones.
+const packages = ['core', 'react', 'telnyx', 'mock-server']
+
+for (const name of packages) {
+  const dir = join(root, 'packages', name)
+  rmSync(join(dir, 'dist'), { recursive: true, force: true })
+  await build({
+    entryPoints: [join(dir, 'src/index.ts')],
+    outfile: join(dir, 'dist/index.js'),
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: name === 'mock-server' ? 'node' : 'neutral',
+    target: 'es2022',
+    jsx: 'automatic',
+    sourcemap: true,
+    logLevel: 'warning',
+  })
+  emitDeclarations(name, dir)
+}
+
+await build({
+  entryPoints: [join(root, 'packages/core/src/index.ts')],
+  outfile: join(root, 'packages/core/dist/pkce-auth.global.js'),
+  bundle: true,
+  format: 'iife',
+  globalName: 'PkceAuth',
+  minify: true,
+  sourcemap: true,
+  target: 'es2020',
+  logLevel: 'warning',
+})
+console.log(`built ${packages.map((p) => `@pkce-auth/${p}`).join(', ')} and packages/core/dist/pkce-auth.global.js`)
+
+function emitDeclarations(name, dir) {
+  const paths = Object.fromEntries(
+    packages.filter((p) => p !== name).map((p) => [`@pkce-auth/${p}`, [join(root, 'packages', p, 'dist/index.d.ts')]]),
+  )
+  const config = join(dir, 'tsconfig.build.json')
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: '../../tsconfig.json',
+      compilerOptions: {
+        noEmit: false,
+        declaration: true,
+        emitDeclarationOnly: true,
+        rootDir: 'src',
+        outDir: 'dist',
+        paths,
+      },
+      include: ['src'],
+    }),
+  )
+  try {
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', config], { stdio: 'inherit' })
+  } finally {
+    rmSync(config)
+  }
+  // Relative imports in declarations need the `.js` extension for Node's ESM resolution (node16 / nodenext).
+  for (const file of walk(join(dir, 'dist'))) {
+    if (!file.endsWith('.d.ts')) continue
+    const text = readFileSync(file, 'utf8')
+    writeFileSync(file, text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+?)(?<!\.js)\2/g, '$1$2$3.js$2'))
+  }
+}
+
+function* walk(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry)
+    if (statSync(path).isDirectory()) yield* walk(path)
+    else yield path
+  }
+}
