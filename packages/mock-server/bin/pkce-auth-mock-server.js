@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The local authorization server for the playground and manual testing. From the repo it runs under
-// `node --import tsx` (see `npm run dev`), which lets it import the TypeScript sources directly.
-import { cliServerOptions, createMockServer, parseCliArgs, usage } from '../src/index.ts'
+// The local authorization server for the playground and manual testing. Installed, it runs the built
+// package; from the repo (no dist yet) it runs the TypeScript sources under `node --import tsx`.
+const { cliServerOptions, createMockServer, parseCliArgs, usage } = await import('../dist/index.js').catch((error) => {
+  if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error
+  return import('../src/index.ts')
+})
 
 let args
 try {
