@@ -1,0 +1,34 @@
+import { AuthError } from '@pkce-auth/react'
+import type { AuthErrorCode } from '@pkce-auth/react'
+import { TelnyxApiError, TelnyxNetworkError } from '@pkce-auth/telnyx'
+
+// What each AuthError code means to the person at the screen.
+const authSentences: Record<AuthErrorCode, string> = {
+  access_denied: 'You declined the request, so you are still signed out.',
+  state_mismatch: 'That sign-in link was stale or already used. Please sign in again.',
+  login_required: 'You are not signed in.',
+  invalid_grant: 'The server ended your session (revoked or expired). Please sign in again.',
+  oauth_error: 'The authorization server refused the request.',
+  invalid_response: 'The authorization server sent an answer that failed validation.',
+  network: 'The authorization server could not be reached. Retrying when it is back.',
+  server_error: 'The authorization server is having trouble. Retrying shortly.',
+  rate_limited: 'Too many requests to the authorization server. Waiting before retrying.',
+  storage_unavailable: 'The browser would not let us store your session (private mode or storage full).',
+}
+
+/** A sentence for any error the playground can meet: the core's, the Telnyx client's, or anything else. */
+export function errorText(error: unknown): string {
+  if (error instanceof AuthError) {
+    const said = error.error_description ? ` (“${error.error_description}”)` : ''
+    return authSentences[error.code] + said
+  }
+  if (error instanceof TelnyxApiError) {
+    const detail = error.errors[0]?.detail ?? error.errors[0]?.title ?? error.message
+    if (error.status === 401) return `The API no longer accepts your token: ${detail}`
+    if (error.status === 403) return `You lack the permission for that: ${detail}`
+    if (error.status === 429) return 'The API is rate limiting us; try again in a moment.'
+    return `The API said no (HTTP ${error.status}): ${detail}`
+  }
+  if (error instanceof TelnyxNetworkError) return `The API could not be reached (${error.code}).`
+  return error instanceof Error ? error.message : String(error)
+}
