@@ -15,6 +15,7 @@ export const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ['default', './test/helpers/summaryReporter.ts'],
     projects: [
       {
         resolve: { alias },
