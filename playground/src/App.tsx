@@ -35,7 +35,12 @@ export function App({ auth, telnyx, config }: Omit<PanelProps, 'note'>) {
     <div className="page">
       <header className="top">
         <div className="brand">
-          <span className="logo" aria-hidden>🔑</span>
+          <span className="logo" aria-hidden>
+            <svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+              <circle cx="8" cy="15" r="4" />
+              <path d="M10.8 12.2 19 4M16 7l2 2M14 9l2 2" />
+            </svg>
+          </span>
           <div>
             <h1>pkce-auth playground</h1>
             <p className="muted mono">{config.issuer} · {config.clientId}</p>

@@ -23,7 +23,7 @@ function useLifetime(expiresAt: number, user: Claims | undefined) {
 }
 
 const seconds = (ms: number) => {
-  const s = Math.max(0, Math.ceil(ms / 1000))
+  const s = Math.max(0, Math.floor(ms / 1000))
   return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`
 }
 
@@ -38,7 +38,7 @@ export function SessionCard({ auth, config }: PanelProps) {
   if (state.status !== 'signedIn') return null
   const { user, scope, error } = state
 
-  const left = Math.max(0, expiresAt - now)
+  const left = Math.min(lifetime, Math.max(0, expiresAt - now))
   const leeway = (config.refreshLeewaySeconds ?? 60) * 1000
   const share = (ms: number) => `${Math.min(100, (ms / lifetime) * 100).toFixed(2)}%`
   const forceRefresh = async () => {

@@ -24,7 +24,10 @@ type WithEvents = { on<K extends keyof Events>(name: K, listener: (event: Events
 const hasEvents = (auth: object): auth is WithEvents => typeof (auth as Partial<WithEvents>).on === 'function'
 
 const sources = { scheduled: 'on schedule', demand: 'on demand', otherTab: 'by another tab' }
-const until = (expiresAt: number) => `valid for ${Math.round((expiresAt - Date.now()) / 1000)} s`
+const until = (expiresAt: number) => {
+  const seconds = Math.round((expiresAt - Date.now()) / 1000)
+  return `valid for ${seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`}`
+}
 
 /** Calls `add` for each moment in the session's life: sign-in, refreshes, errors and retries, sign-out. */
 export function watchSession(auth: AuthClient, add: (entry: NewEntry) => void): () => void {
@@ -42,7 +45,7 @@ export function watchSession(auth: AuthClient, add: (entry: NewEntry) => void): 
           add({ kind: 'error', title: state.error.retryable ? 'Refresh failed, will retry' : 'Refresh failed', detail: errorText(state.error) })
         }
       }
-    } else if (state.status === 'signedOut' && before.status !== 'signedOut') {
+    } else if (state.status === 'signedOut' && (before.status !== 'signedOut' || state.reason !== before.reason)) {
       if (state.reason === 'signed_out') add({ kind: 'signedOut', title: 'Signed out' })
       else if (state.reason === 'session_expired') add({ kind: 'ended', title: 'Session ended by the server', detail: state.error && errorText(state.error) })
       else if (state.reason === 'callback_failed') add({ kind: 'ended', title: 'Sign-in failed', detail: state.error && errorText(state.error) })
