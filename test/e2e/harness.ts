@@ -33,7 +33,31 @@ export interface HarnessOptions {
   mockOptions?: MockServerOptions
   /** Extra options for `createAuthClient` in the page (JSON only), e.g. `{ refreshLeewaySeconds: 5 }`. */
   clientOptions?: Record<string, unknown>
+  /**
+   * A browser from {@link launchBrowser} to open this harness's context in, so that many harnesses
+   * share one Chromium; `close()` then closes only the context. By default the harness launches its own.
+   */
+  browser?: Browser
 }
+
+/** What the page records of each `auth.on(name, detail)` event: errors reduced to code, message and `retryable`. */
+export interface PageEvent {
+  name: string
+  /** `Date.now()` in the page when the event fired. */
+  at: number
+  detail: Record<string, unknown>
+}
+
+/** A request a tab sent (or tried to send: offline attempts count) to the mock server. */
+export interface PageRequest {
+  method: string
+  path: string
+  /** `Date.now()` in Node when the browser reported it. */
+  at: number
+}
+
+/** How a `getAccessToken()` call in a page ended. */
+export type TokenOutcome = { token: string } | { error: { code: string; message: string; retryable?: boolean } }
 
 /** A state as the page reports it: `AuthState` with `error` reduced to its code and message. */
 export interface PageState {
@@ -59,14 +83,45 @@ export interface Harness {
   openTab(path?: string): Promise<Page>
   /** Signs in from `page` through the mock's auto-approval; resolves once the page is `signedIn`. */
   signIn(page: Page): Promise<void>
+  /** Opens `count` tabs, signs in from the first, and resolves once every one of them is `signedIn`. */
+  openSignedInTabs(count: number): Promise<Page[]>
   /** The page's current state. */
   state(page: Page): Promise<PageState>
   /** Every state the page's client has had since the page loaded, in order. */
   states(page: Page): Promise<PageState[]>
+  /**
+   * When each entry of {@link Harness.states} arrived (`Date.now()` and `performance.now()` in the page),
+   * with `performance.now()` before the core's script loaded (`scriptStart`) and at the top of the app's
+   * script, once the core is loaded (`appStart`).
+   */
+  stateTimes(page: Page): Promise<{ scriptStart: number; appStart: number; states: Array<{ at: number; perf: number }> }>
+  /** Every `auth.on` event of the page since it loaded (none when the client has no `on`). */
+  events(page: Page): Promise<PageEvent[]>
+  /** Requests the tab sent, or tried to send, to the mock server since it opened (reloads included). */
+  pageRequests(page: Page): PageRequest[]
+  /** Calls `auth.getAccessToken(options)` in the page and reports how it ended, never throwing. */
+  getAccessToken(page: Page, options?: { minValidity?: number; forceRefresh?: boolean }): Promise<TokenOutcome>
+  /**
+   * Moves the page client's clock (its `now` option) forward by `ms`, as if the tab had slept that
+   * long: timers already set do not fire, but every expiry check from now on sees the later time.
+   */
+  advanceClock(page: Page, ms: number): Promise<void>
+  /** Reloads the tab and waits until its client exists again (and any callback was handled). */
+  reload(page: Page): Promise<void>
+  /**
+   * Flips one byte of the binary data of the first IndexedDB record whose key contains `keyPart`,
+   * the way disk corruption or an attacker editing the profile would; resolves to the record's key.
+   */
+  tamperRecord(page: Page, keyPart: string): Promise<string>
   /** Waits until the page's state has `status` (and, when given, `reason`). */
   waitForStatus(page: Page, status: PageState['status'], options?: { reason?: string; timeoutMs?: number }): Promise<PageState>
   /** Uncaught exceptions and `console.error` messages of the page so far. */
   errors(page: Page): string[]
+  /**
+   * Like {@link Harness.errors} without the browser's own network lines ("Failed to load resource: ...
+   * 503"), which Chromium logs for every failed response whatever the script does with it.
+   */
+  exceptions(page: Page): string[]
   /** The mock server's request log (`/__mock/*` excluded). */
   requests(): MockRequestEntry[]
   clearRequests(): void
@@ -81,8 +136,13 @@ export interface Harness {
    * the context's cookies.
    */
   dumpStorage(page: Page): Promise<string>
-  /** Closes the browser and both servers. */
+  /** Closes the browser (only the context when it was given one) and both servers. */
   close(): Promise<void>
+}
+
+/** Launches the system Chromium, headless, for {@link startHarness}'s `browser` option. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
 }
 
 let bundle: Promise<string> | undefined
@@ -103,19 +163,42 @@ function coreBundle() {
   return bundle
 }
 
-// The app: creates a client, handles a callback, and records every state for the test to read.
+// The app: creates a client, handles a callback, and records every state (and event) for the test to
+// read. Its clock is the page's `Date.now()` plus `window.clockOffsetMs`, which a test moves forward to
+// stand for time the tab spent asleep.
 const appPage = (config: Record<string, unknown>) => `<!doctype html>
 <meta charset="utf-8">
 <title>pkce-auth e2e</title>
+<script>window.scriptStart = performance.now()</script>
 <script src="/core.js"></script>
 <script>
-  const snapshot = (state) => state.error
-    ? { ...state, error: { code: state.error.code, message: state.error.message, retryable: state.error.retryable } }
-    : { ...state }
-  const auth = PkceAuth.createAuthClient({ ...${JSON.stringify(config)}, redirectUri: location.origin + '/callback' })
+  window.appStart = performance.now()
+  const plain = (value) => value instanceof Error
+    ? { code: value.code, message: value.message, retryable: value.retryable }
+    : value
+  const snapshot = (state) => state.error ? { ...state, error: plain(state.error) } : { ...state }
+  window.clockOffsetMs = 0
+  const auth = PkceAuth.createAuthClient({
+    ...${JSON.stringify(config)},
+    redirectUri: location.origin + '/callback',
+    now: () => Date.now() + window.clockOffsetMs,
+  })
   window.auth = auth
   window.states = [snapshot(auth.getState())]
-  auth.subscribe(() => window.states.push(snapshot(auth.getState())))
+  window.stateTimes = [{ at: Date.now(), perf: performance.now() }]
+  window.events = []
+  auth.subscribe(() => {
+    window.states.push(snapshot(auth.getState()))
+    window.stateTimes.push({ at: Date.now(), perf: performance.now() })
+  })
+  if (typeof auth.on === 'function') {
+    for (const name of ['signedIn', 'tokenRefreshed', 'sessionExpired', 'signedOut', 'storageFallback', 'error']) {
+      auth.on(name, (detail) => {
+        const fields = Object.entries(detail ?? {}).map(([key, value]) => [key, plain(value)])
+        window.events.push({ name, at: Date.now(), detail: Object.fromEntries(fields) })
+      })
+    }
+  }
   window.ready = (auth.isRedirectCallback() ? auth.handleRedirect() : Promise.resolve()).then(
     () => {},
     (error) => { window.callbackError = { code: error.code, message: error.message } },
@@ -164,9 +247,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const mockUrl = listener.url
   config = { issuer: mockUrl, clientId, scope: 'admin', ...options.clientOptions }
 
-  let browser: Browser | undefined
+  let browser: Browser
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+    browser = options.browser ?? (await launchBrowser())
   } catch (error) {
     await listener.close()
     await new Promise((resolve) => app.close(resolve))
@@ -184,7 +267,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   })
 
   const pageErrors = new WeakMap<Page, string[]>()
+  const pageNetwork = new WeakMap<Page, PageRequest[]>()
   const state = (page: Page) => page.evaluate(() => (window as unknown as { states: PageState[] }).states.at(-1)!)
+  const ready = (page: Page) => page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready)
 
   const harness: Harness = {
     appUrl,
@@ -197,8 +282,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       pageErrors.set(page, errors)
       page.on('pageerror', (error) => errors.push(String(error)))
       page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())))
+      const network: PageRequest[] = []
+      pageNetwork.set(page, network)
+      page.on('request', (request) => {
+        const url = new URL(request.url())
+        if (url.origin === mockUrl && !url.pathname.startsWith('/__mock/')) {
+          network.push({ method: request.method(), path: url.pathname, at: Date.now() })
+        }
+      })
       await page.goto(appUrl + path)
-      await page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready)
+      await ready(page)
       return page
     },
     async signIn(page) {
@@ -210,6 +303,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const error = await page.evaluate(() => (window as unknown as { callbackError?: unknown }).callbackError)
       if (error) throw new Error(`The callback failed: ${JSON.stringify(error)}`)
       await harness.waitForStatus(page, 'signedIn')
+    },
+    async openSignedInTabs(count) {
+      const first = await harness.openTab()
+      await harness.signIn(first)
+      const tabs = [first]
+      while (tabs.length < count) tabs.push(await harness.openTab())
+      await Promise.all(tabs.map((tab) => harness.waitForStatus(tab, 'signedIn')))
+      return tabs
     },
     state,
     states: (page) => page.evaluate(() => (window as unknown as { states: PageState[] }).states),
@@ -224,7 +325,72 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       )
       return state(page)
     },
+    stateTimes: (page) =>
+      page.evaluate(() => {
+        const w = window as unknown as { scriptStart: number; appStart: number; stateTimes: Array<{ at: number; perf: number }> }
+        return { scriptStart: w.scriptStart, appStart: w.appStart, states: w.stateTimes }
+      }),
+    events: (page) => page.evaluate(() => (window as unknown as { events: PageEvent[] }).events),
+    pageRequests: (page) => [...(pageNetwork.get(page) ?? [])],
+    getAccessToken: (page, options) =>
+      page.evaluate(
+        (options) =>
+          (window as unknown as { auth: { getAccessToken(o?: object): Promise<string> } }).auth.getAccessToken(options).then(
+            (token) => ({ token }),
+            (error) => ({ error: { code: error?.code, message: String(error?.message), retryable: error?.retryable } }),
+          ),
+        options,
+      ),
+    async advanceClock(page, ms) {
+      await page.evaluate((ms) => void ((window as unknown as { clockOffsetMs: number }).clockOffsetMs += ms), ms)
+    },
+    async reload(page) {
+      await page.reload()
+      await ready(page)
+    },
+    tamperRecord: (page, keyPart) =>
+      page.evaluate(async (keyPart) => {
+        const request = <T>(req: IDBRequest<T>) =>
+          new Promise<T>((resolve, reject) => {
+            req.onsuccess = () => resolve(req.result)
+            req.onerror = () => reject(req.error)
+          })
+        // The first binary field, searched depth-first: where an encrypted record keeps its ciphertext.
+        const flip = (value: unknown): boolean => {
+          if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+            const bytes = value instanceof ArrayBuffer ? new Uint8Array(value)
+              : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+            if (!bytes.length) return false
+            bytes[bytes.length >> 1]! ^= 0x01
+            return true
+          }
+          return !!value && typeof value === 'object' && Object.values(value).some(flip)
+        }
+        const keys: string[] = []
+        for (const { name } of await indexedDB.databases()) {
+          if (!name) continue
+          const db = await request(indexedDB.open(name))
+          try {
+            for (const storeName of Array.from(db.objectStoreNames)) {
+              const store = (mode: IDBTransactionMode) => db.transaction(storeName, mode).objectStore(storeName)
+              const key = (await request(store('readonly').getAllKeys())).find((key) => {
+                keys.push(String(key))
+                return String(key).includes(keyPart)
+              })
+              if (key === undefined) continue
+              const value = await request(store('readonly').get(key))
+              if (!flip(value)) throw new Error(`The record "${String(key)}" holds no binary data to tamper with`)
+              await request(store('readwrite').put(value, key))
+              return String(key)
+            }
+          } finally {
+            db.close()
+          }
+        }
+        throw new Error(`No IndexedDB record key contains "${keyPart}"; keys: ${keys.join(', ')}`)
+      }, keyPart),
     errors: (page) => [...(pageErrors.get(page) ?? [])],
+    exceptions: (page) => (pageErrors.get(page) ?? []).filter((message) => !message.startsWith('Failed to load resource')),
     requests: () => mock.requests.list(),
     clearRequests: () => mock.requests.clear(),
     fault: (fault) => mock.faults.add(fault),
@@ -271,7 +437,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return JSON.stringify({ ...inPage, cookies })
     },
     async close() {
-      await browser.close().catch(() => {})
+      await (options.browser ? context.close() : browser.close()).catch(() => {})
       await listener.close()
       await new Promise((resolve) => {
         app.close(resolve)
