@@ -292,6 +292,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       })
       await page.goto(appUrl + path)
       await ready(page)
+      // A page whose script threw has no client: say why here rather than fail later on a missing `states`.
+      if (!(await page.evaluate(() => 'states' in window))) {
+        throw new Error(`The app page did not start: ${errors.join('\n') || 'no error reported'}`)
+      }
       return page
     },
     async signIn(page) {
@@ -347,6 +351,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async reload(page) {
       await page.reload()
       await ready(page)
+      if (!(await page.evaluate(() => 'states' in window))) {
+        throw new Error(`The app page did not start: ${harness.errors(page).join('\n') || 'no error reported'}`)
+      }
     },
     tamperRecord: (page, keyPart) =>
       page.evaluate(async (keyPart) => {
