@@ -18,7 +18,7 @@ type NewEntry = Omit<TimelineEntry, 'id' | 'at'>
 type Events = {
   tokenRefreshed: { expiresAt: number; source: 'scheduled' | 'demand' | 'otherTab' }
   error: { error: AuthError; willRetry: boolean }
-  storageFallback: { error: AuthError }
+  storageFallback: { error: unknown }
 }
 type WithEvents = { on<K extends keyof Events>(name: K, listener: (event: Events[K]) => void): () => void }
 const hasEvents = (auth: object): auth is WithEvents => typeof (auth as Partial<WithEvents>).on === 'function'
