@@ -10,9 +10,10 @@ const authSentences: Record<AuthErrorCode, string> = {
   invalid_grant: 'The server ended your session (revoked or expired). Please sign in again.',
   oauth_error: 'The authorization server refused the request.',
   invalid_response: 'The authorization server sent an answer that failed validation.',
-  network: 'The authorization server could not be reached. Retrying when it is back.',
-  server_error: 'The authorization server is having trouble. Retrying shortly.',
-  rate_limited: 'Too many requests to the authorization server. Waiting before retrying.',
+  network: 'The authorization server could not be reached.',
+  timeout: 'The authorization server took too long to answer.',
+  server_error: 'The authorization server is having trouble.',
+  rate_limited: 'The authorization server asked us to slow down (too many requests).',
   storage_unavailable: 'The browser would not let us store your session (private mode or storage full).',
 }
 
@@ -20,7 +21,7 @@ const authSentences: Record<AuthErrorCode, string> = {
 export function errorText(error: unknown): string {
   if (error instanceof AuthError) {
     const said = error.error_description ? ` (“${error.error_description}”)` : ''
-    return authSentences[error.code] + said
+    return (authSentences[error.code] ?? error.message) + said
   }
   if (error instanceof TelnyxApiError) {
     const detail = error.errors[0]?.detail ?? error.errors[0]?.title ?? error.message

@@ -23,6 +23,7 @@ type Events = {
 type WithEvents = { on<K extends keyof Events>(name: K, listener: (event: Events[K]) => void): () => void }
 const hasEvents = (auth: object): auth is WithEvents => typeof (auth as Partial<WithEvents>).on === 'function'
 
+const endings = ['invalid_grant', 'access_denied', 'state_mismatch', 'login_required']
 const sources = { scheduled: 'on schedule', demand: 'on demand', otherTab: 'by another tab' }
 const until = (expiresAt: number) => {
   const seconds = Math.round((expiresAt - Date.now()) / 1000)
@@ -56,8 +57,12 @@ export function watchSession(auth: AuthClient, add: (entry: NewEntry) => void): 
     stops.push(
       auth.on('tokenRefreshed', ({ expiresAt, source }) =>
         add({ kind: 'refreshed', title: `Token refreshed ${sources[source] ?? ''}`.trim(), detail: until(expiresAt) })),
-      auth.on('error', ({ error, willRetry }) =>
-        add({ kind: 'error', title: `Failed: ${error.code}${willRetry ? ', retrying' : ''}`, detail: errorText(error) })),
+      auth.on('error', ({ error, willRetry }) => {
+        // Failures that end the session or the sign-in show up as that, from the state.
+        if (!willRetry && endings.includes(error.code)) return
+        const what = error.status ? `HTTP ${error.status}` : error.code
+        add({ kind: 'error', title: willRetry ? `${what}: retrying` : `Request failed: ${what}`, detail: errorText(error) })
+      }),
       auth.on('storageFallback', ({ error }) =>
         add({ kind: 'error', title: 'Storage unavailable: session kept in memory', detail: errorText(error) })),
     )

@@ -61,7 +61,7 @@ describe('playground in Chromium', () => {
     await expect.poll(() => page.locator('#auth-error').textContent()).toContain('You declined the request')
     expect(await status(page).textContent()).toBe('Signed out')
     expect(new URL(page.url()).search).toBe('')
-    expect((await timelineKinds(page))[0]).toBe('ended')
+    expect(await timelineKinds(page)).toEqual(['ended', 'note'])
     expect(playground.pageErrors(page)).toEqual([])
   })
 
@@ -168,8 +168,8 @@ describe('playground in Chromium', () => {
     const { page } = await freshTab('/', await playground.startMock({ accessTokenTtl: 120 }))
     await signInThroughConsent(page)
     await expect.poll(() => status(page).textContent()).toBe('Signed in')
-    await page.click('#force-refresh')
-    await expect.poll(() => timelineKinds(page)).toContain('refreshed')
+    await page.click('#fault-503')
+    await expect.poll(() => page.locator('#fault-outcome').textContent(), { timeout: 20_000 }).toBeTruthy()
     await expect.poll(() => page.locator('#grants tbody tr').count()).toBe(1)
 
     await page.screenshot({ path: await artifactPath('playground-signed-in.png'), fullPage: true })
