@@ -4,6 +4,7 @@ import { artifactPath, signInThroughConsent, startPlayground } from './playgroun
 import type { Playground, PlaygroundMock } from './playgroundServer'
 
 const status = (page: Page) => page.locator('[data-testid=status]')
+const timelineTitles = (page: Page) => page.locator('#timeline li strong').allTextContents()
 const timelineKinds = (page: Page) => page.locator('#timeline li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')))
 
 describe('playground in Chromium', () => {
@@ -103,12 +104,19 @@ describe('playground in Chromium', () => {
     expect(playground.pageErrors(page)).toEqual([])
   })
 
-  it('keeps two tabs in step: signing out in one signs out the other', async () => {
+  it('keeps two tabs in step: a refresh in one reaches the other, and so does signing out', async () => {
     const { context, page: first } = await freshTab()
     await signInThroughConsent(first)
     await expect.poll(() => status(first).textContent()).toBe('Signed in')
     const second = await playground.open(context)
     await expect.poll(() => status(second).textContent()).toBe('Signed in')
+    mock.mock.requests.clear()
+
+    await first.click('#force-refresh')
+
+    await expect.poll(() => timelineTitles(second)).toContain('Token refreshed by another tab')
+    expect(await timelineTitles(first)).toContain('Token refreshed on demand')
+    expect(mock.mock.requests.list().filter((entry) => entry.grantType === 'refresh_token')).toHaveLength(1)
 
     await second.click('#sign-out')
 
@@ -142,7 +150,7 @@ describe('playground in Chromium', () => {
 
     await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
     expect(await status(page).textContent()).toBe('Signed in')
-    expect(await timelineKinds(page)).toContain('refreshed')
+    expect(await timelineTitles(page)).toContain('Token refreshed on schedule')
 
     const before = refreshes()
     await page.click('#force-refresh')
@@ -155,12 +163,32 @@ describe('playground in Chromium', () => {
     const { page } = await freshTab()
     await signInThroughConsent(page)
     await expect.poll(() => status(page).textContent()).toBe('Signed in')
+    mock.mock.requests.clear()
 
     await page.click('#fault-503')
 
-    await expect.poll(() => page.locator('#fault-outcome').textContent(), { timeout: 20_000 }).toBeTruthy()
+    await expect.poll(() => page.locator('#fault-outcome').textContent(), { timeout: 20_000 }).toMatch(/^Refreshed after/)
     expect(await status(page).textContent()).toBe('Signed in')
-    expect(await page.locator('#fault-outcome').textContent()).toMatch(/Refreshed after|trouble/)
+    expect((await timelineTitles(page)).slice(0, 3)).toEqual(['Token refreshed on demand', 'HTTP 503: retrying', 'HTTP 503: retrying'])
+    expect(mock.mock.requests.list().filter((entry) => entry.grantType === 'refresh_token').map((entry) => entry.status)).toEqual([503, 503, 200])
+  })
+
+  it('waits out a 429 with Retry-After, then ends the session cleanly when the refresh token is revoked', async () => {
+    const { page } = await freshTab()
+    await signInThroughConsent(page)
+    await expect.poll(() => status(page).textContent()).toBe('Signed in')
+
+    await page.click('#fault-429')
+
+    await expect.poll(() => page.locator('#fault-outcome').textContent(), { timeout: 20_000 }).toMatch(/^Refreshed after/)
+    expect((await timelineTitles(page)).slice(0, 2)).toEqual(['Token refreshed on demand', 'HTTP 429: retrying'])
+
+    await page.click('#fault-revoke')
+
+    await expect.poll(() => status(page).textContent()).toBe('Signed out')
+    expect(await page.locator('#auth-error').textContent()).toContain('The server ended your session')
+    expect((await timelineTitles(page))[0]).toBe('Session ended by the server')
+    expect(playground.pageErrors(page)).toEqual([])
   })
 
   it('saves a screenshot of the signed-in playground', async () => {
