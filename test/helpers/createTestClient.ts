@@ -22,6 +22,8 @@ export interface TestClientOptions extends Partial<AuthClientOptions> {
 /**
  * A fresh client wired to an in-process mock authorization server: `fetch` calls `mock.fetch`
  * directly (no port), `navigate` is a spy, and storage is a fresh `memoryStorage()` unless given.
+ * Requests are tried once (`retry: { attempts: 1 }`), so one injected fault is one failure; tests of
+ * retries pass `retry` themselves.
  * Each client gets its own `clientId`, so clients using IndexedDB never see each other's records.
  */
 export function createTestClient(options: TestClientOptions = {}) {
@@ -45,6 +47,7 @@ export function createTestClient(options: TestClientOptions = {}) {
     scope: 'admin',
     fetch,
     navigate,
+    retry: { attempts: 1 },
     ...clientOptions,
     storage: clientOptions.storage === 'indexeddb' ? 'indexeddb' : storage,
     clientId,

@@ -58,16 +58,18 @@ describe('@pkce-auth/react on the server', () => {
     client.dispose()
   })
 
-  it('renders the loading state when the provider creates the client', () => {
-    // No trap here: the client the provider creates starts restoring its session from IndexedDB,
-    // which in Node rejects inside the core (and counts as signed out). Bare Node still proves that
-    // nothing reaches for a browser global unguarded: that would throw a ReferenceError.
+  it('renders the loading state when the provider creates the client', async () => {
+    trapBrowserGlobals()
+
     const html = renderToString(
       <AuthProvider {...options}>
         <Status />
       </AuthProvider>,
     )
+    // Nothing is left running that would reach for them later (a restore from IndexedDB, say).
+    await new Promise((resolve) => setTimeout(resolve, 10))
 
     expect(html).toContain('loading true nobody no-token')
+    expect(touched).toEqual([])
   })
 })

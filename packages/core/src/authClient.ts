@@ -1,11 +1,21 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
+import type { AuthEvents } from './authEvents'
 import type { AuthEvent, AuthState, SignOutReason } from './authState'
 import { reduce } from './authState'
+import { encryptedStorage } from './encryptedStorage'
+import { watchWake } from './lifecycle'
 import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
+import type { RetryOutcome } from './retryFetch'
+import { retryFetch } from './retryFetch'
 import type { Session } from './session'
 import { isSession, toSession } from './session'
+import type { AuthStorage } from './storage'
+import { idbStorage, memoryStorage } from './storage'
+import type { TabChannel, TabMessage } from './tabChannel'
+import { createTabChannel } from './tabChannel'
+import { withTabLock } from './tabLock'
 
 /** Options of {@link AuthClient.signIn}. */
 export interface SignInOptions {
@@ -65,9 +75,11 @@ export interface AuthClient {
    */
   handleRedirect(url?: string | URL): Promise<RedirectResult>
   /**
-   * Resolves to a valid access token, from memory when possible, else by refreshing (one refresh at
-   * a time). Rejects with `login_required` (signed out), `invalid_grant` (session ended: signed out),
-   * or a retryable `network`/`server_error`/`rate_limited` (still signed in).
+   * Resolves to a valid access token, from memory when possible, else by refreshing: one refresh at
+   * a time per browser (a lock shared by the tabs; a token another tab obtained meanwhile is used
+   * without a request). Rejects with `login_required` (signed out), `invalid_grant` (session ended:
+   * signed out), or a retryable `network`/`timeout`/`server_error`/`rate_limited` (still signed in,
+   * `error` set). Offline, it fails at once with `network` and refreshes when the browser is back online.
    */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>
   /**
@@ -75,13 +87,29 @@ export interface AuthClient {
    * once. Rejects like `getAccessToken` when there is no token, else like `fetch`.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
-  /** Signs out locally at once, then revokes the tokens (failures ignored) and optionally redirects. Never rejects. */
+  /**
+   * Signs out locally at once (and every other tab), then revokes the tokens (failures ignored) and
+   * optionally redirects. Never rejects.
+   */
   signOut(options?: SignOutOptions): Promise<void>
   /** The current state; the same object until something changes. */
   getState(): AuthState
-  /** Calls `listener` after every change; returns the unsubscribe function. Starts the refresh timer. */
+  /**
+   * Calls `listener` after every change; returns the unsubscribe function. While anyone listens
+   * (here or with `on`), the client refreshes ahead of expiry and re-checks on `visibilitychange`,
+   * `focus`, `online` and after the machine slept.
+   */
   subscribe(listener: () => void): () => void
-  /** Stops timers and drops listeners. */
+  /**
+   * Calls `listener` with each `name` event ({@link AuthEvents}); returns the unsubscribe function.
+   * Counts as a subscriber, like `subscribe`. A listener that throws is reported, never breaks the client.
+   * @example
+   * ```ts
+   * auth.on('tokenRefreshed', ({ source }) => console.log('refreshed by', source))
+   * ```
+   */
+  on<K extends keyof AuthEvents>(name: K, listener: (event: AuthEvents[K]) => void): () => void
+  /** Stops every timer and listener and closes the channel to the other tabs; nothing runs in the background afterwards. */
   dispose(): void
 }
 
@@ -100,13 +128,22 @@ interface CachedMetadata {
   metadata: oauth.AuthorizationServer
 }
 
+type Source = AuthEvents['tokenRefreshed']['source']
+type Listener = [name: string, listener: (event?: any) => void]
+
 const TRANSACTION_TTL = 600_000
 const RESPONSE_PARAMS = /^(code|state|iss|error.*)$/
 const ignore = () => {}
 
+/** A request that did not complete: `timeout` when an attempt ran out of time, else `network`. */
+const requestError = (cause: unknown) =>
+  Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', 'Request failed', { cause })
+
 /**
  * Creates a client for one authorization server and one public client. Validates the options at
- * once (`TypeError` naming the option) and starts restoring the session from storage.
+ * once (`TypeError` naming the option). Creating it touches nothing: the session is restored from
+ * storage on first use (`getState`, `subscribe`, `on` or any action), and never outside a browser
+ * (server rendering), where the state stays `loading`.
  *
  * @example
  * ```ts
@@ -121,37 +158,75 @@ const ignore = () => {}
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options)
-  const { clientId, redirectUri, storage, now, navigate, endpoints } = config
+  const { clientId, redirectUri, now, navigate, endpoints, retry } = config
   const leeway = config.refreshLeewaySeconds * 1000
   const client: oauth.Client = { client_id: clientId }
   const issuer = new URL(config.issuer)
-  const prefix = `pkce-auth:${config.issuer}:${clientId}:`
+  // One name per issuer and client: the storage prefix, the refresh lock and the tab channel.
+  const name = `pkce-auth:${config.issuer}:${clientId}`
+  const prefix = name + ':'
   const sessionKey = prefix + 'session'
-
-  // Failed requests are marked at the source, so nothing else can be mistaken for `network`.
-  const protocolFetch = (url: string, init: RequestInit) =>
-    config.fetch(url, init).catch((cause) => {
-      throw new AuthError('network', 'Request failed', { cause })
-    })
-  const http = (url?: string | URL) => ({
-    [oauth.customFetch]: protocolFetch,
-    [oauth.allowInsecureRequests]: isLoopback(url),
-  })
 
   let state: AuthState = { status: 'loading' }
   let session = undefined as Session | undefined
+  let ready: Promise<void> | undefined
+  let browser = false
+  let disposed = false
   let timer: ReturnType<typeof setTimeout> | undefined
+  let stopWake: (() => void) | undefined
+  let channel: TabChannel | undefined
   let refreshing: Promise<Session> | undefined
   let metadata: Promise<oauth.AuthorizationServer> | undefined
-  const listeners = new Set<() => void>()
+  // The configured storage (encrypted), and its raw form for the lock's lease; `fallback` once it failed.
+  let primary: AuthStorage = memoryStorage()
+  let raw: AuthStorage | undefined
+  let fallback: AuthStorage | undefined
+  let fallbackError: unknown
+  const listeners = new Set<Listener>()
   const redirects = new Map<string, Promise<RedirectResult>>()
+
+  const emit = <K extends keyof AuthEvents>(type: K | 'change', event?: AuthEvents[K]) => {
+    for (const [name, listener] of [...listeners]) {
+      if (name === type) {
+        try {
+          listener(event)
+        } catch (error) {
+          // An app's listener must not break the client, nor go unnoticed.
+          globalThis.reportError?.(error)
+        }
+      }
+    }
+  }
 
   const dispatch = (event: AuthEvent) => {
     const next = reduce(state, event)
     if (next !== state) {
       state = next
-      listeners.forEach((listener) => listener())
+      emit('change')
     }
+  }
+
+  /** Every storage operation: the configured storage until it fails once, then memory for this page. */
+  const using = async <T>(operation: (storage: AuthStorage) => Promise<T>): Promise<T> => {
+    const current = fallback ?? primary
+    try {
+      return await operation(current)
+    } catch (error) {
+      if (current === fallback) throw error
+      if (!fallback) {
+        fallback = memoryStorage()
+        fallbackError = error
+        // The session in hand stays: it goes on in memory.
+        if (session) await fallback.set(sessionKey, session)
+        emit('storageFallback', { error })
+      }
+      return operation(fallback)
+    }
+  }
+  const storage: AuthStorage = {
+    get: (key) => using((s) => s.get(key)),
+    set: (key, value) => using((s) => s.set(key, value)),
+    del: (key) => using((s) => s.del(key)),
   }
 
   /** Reads a record written by this version; anything unreadable counts as absent. */
@@ -161,39 +236,131 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       return record?.v === 1 && isValid(record) ? record : undefined
     } catch {}
   }
+  const readSession = () => read<Session>(sessionKey, isSession)
 
   const fresh = (s: Session | undefined, ms = 0): s is Session => !!s && s.expiresAt - now() > ms
+  const online = () => globalThis.navigator?.onLine !== false
 
-  // The refresh timer runs only while someone listens; it is a hint, `getAccessToken` re-checks.
+  /** The timer is a hint: expiry is also re-checked on every read and whenever the page wakes. */
+  const check = () => {
+    if (session && !fresh(session, leeway) && online()) {
+      // A refresh that failed for now is tried again later (the requests themselves were retried already).
+      token(undefined, false, 'scheduled').catch(() => (timer = setTimeout(check, 30_000)))
+    }
+  }
   const schedule = () => {
     clearTimeout(timer)
-    if (session && listeners.size) {
-      const delay = Math.min(Math.max(session.expiresAt - now() - leeway, 0), 2 ** 31 - 1)
-      timer = setTimeout(() => getAccessToken().then(schedule, ignore), delay)
+    if (session && stopWake) {
+      // Jitter, so that tabs holding the same session do not all wake at once.
+      const jitter = Math.random() * Math.min(leeway / 10, 5000)
+      timer = setTimeout(check, Math.min(Math.max(session.expiresAt - now() - leeway + jitter, 0), 2 ** 31 - 1))
     }
   }
 
-  /** The one place where the session changes: memory, state, timer, storage (and, later, other tabs). */
-  const commit = (next: Session | undefined, event: AuthEvent) => {
+  /** Starts or stops the background work: it runs while someone listens, in a browser, until `dispose`. */
+  const effects = () => {
+    const active = browser && !disposed && listeners.size > 0
+    if (active && !stopWake) {
+      stopWake = watchWake(check, { now })
+      tabs()
+    } else if (!active && stopWake) {
+      stopWake()
+      stopWake = undefined
+    }
+    schedule()
+  }
+
+  /** The channel to the other tabs, opened on first need. */
+  const tabs = () => {
+    if (browser && !disposed && !channel) {
+      channel = createTabChannel(name)
+      channel.subscribe((message) => void receive(message))
+    }
+    return channel
+  }
+
+  /** Another tab changed the session: follow it from storage, with no request and nothing posted back. */
+  const receive = async ({ type, reason }: TabMessage) => {
+    await ready
+    if (type === 'signedOut') {
+      if (session) apply(undefined, { type, reason: reason as SignOutReason })
+    } else {
+      const stored = await readSession()
+      if (stored && stored.accessToken !== session?.accessToken) adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
+    }
+  }
+
+  /** Changes the session in this tab: memory, state, events and timer (no storage, no other tab). */
+  const apply = (next: Session | undefined, event: AuthEvent, source?: Source) => {
+    const [previous, before] = [session, state]
     session = next
     dispatch(event)
     schedule()
-    // A session that cannot be stored still works in this tab.
-    return (next ? storage.set(sessionKey, next) : storage.del(sessionKey)).catch(ignore)
+    if (state === before) return
+    if (next) {
+      if (previous && source) emit('tokenRefreshed', { expiresAt: next.expiresAt, source })
+      else emit('signedIn', {})
+    } else if (event.type === 'signedOut' && event.reason) {
+      emit('signedOut', { reason: event.reason })
+    }
   }
-  const signedIn = (next: Session) =>
-    commit(next, { type: 'signedIn', user: next.user, scope: next.scope, expiresAt: next.expiresAt })
-  const signedOut = (reason?: SignOutReason, error?: AuthError) => commit(undefined, { type: 'signedOut', reason, error })
+  const adopt = (next: Session, source?: Source) =>
+    apply(next, { type: 'signedIn', user: next.user, scope: next.scope, expiresAt: next.expiresAt }, source)
 
-  /** Maps a failure to an `AuthError`, shows it in the state and rejects with it. */
+  /** A change made here: applied, stored, then told to the other tabs (which read it from storage). */
+  const save = async (next: Session | undefined, message: TabMessage, source?: Source, error?: AuthError) => {
+    if (next) adopt(next, source)
+    else apply(undefined, { type: 'signedOut', reason: message.reason as SignOutReason, error })
+    await (next ? storage.set(sessionKey, next) : storage.del(sessionKey))
+    tabs()?.post(message)
+  }
+  const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)
+
+  /** Shows a failure in the state, tells the `error` listeners, and rejects with it. */
   const fail = (cause: unknown): never => {
     const error = toAuthError(cause)
     dispatch({ type: 'failed', error })
+    emit('error', { error, willRetry: false })
     throw error
   }
 
-  const ready = read<Session>(sessionKey, isSession).then((stored) =>
-    stored && (stored.refreshToken || fresh(stored)) ? signedIn(stored) : signedOut(stored && 'session_expired'))
+  /** Restores the session from storage, once, on first use; outside a browser there is nothing to restore. */
+  const start = () => (ready ??= restore())
+  const restore = async () => {
+    if (typeof window === 'undefined') return
+    browser = true
+    const option = config.storage ?? 'indexeddb'
+    if (option !== 'memory') {
+      raw = option === 'indexeddb' ? idbStorage() : option
+      // A custom storage keeps records it could otherwise show; the key needs IndexedDB (a CryptoKey cannot be serialised).
+      primary = option === 'indexeddb' ? encryptedStorage(raw)
+        : typeof indexedDB === 'undefined' ? raw
+        : encryptedStorage(raw, idbStorage())
+    }
+    const stored = await readSession()
+    if (stored && (stored.refreshToken || fresh(stored))) return adopt(stored)
+    apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
+    if (stored) await storage.del(sessionKey)
+  }
+
+  /** Protocol requests: retried (network errors, timeouts, 408, 429, 5xx), never sent while offline. */
+  const http = (url?: string | URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => ({
+    [oauth.customFetch]: (input: string, init: RequestInit) =>
+      retryFetch(config.fetch as typeof fetch, {
+        ...retry,
+        now,
+        // Offline, fail at once rather than hang: the client refreshes when the browser is back online.
+        waitForOnline: () => Promise.reject(new TypeError('Offline')),
+        async beforeRetry(outcome) {
+          if (beforeRetry && !(await beforeRetry(outcome))) return false
+          emit('error', { error: outcome.response ? toAuthError(outcome.response) : requestError(outcome.error), willRetry: true })
+          return true
+        },
+      })(input, init).catch((cause) => {
+        throw requestError(cause)
+      }),
+    [oauth.allowInsecureRequests]: isLoopback(url),
+  })
 
   /** The server's metadata: static, cached in storage, or discovered (RFC 8414, then OpenID Connect). */
   const server = () =>
@@ -233,19 +400,23 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const obtainTokens = async (
     request: (as: oauth.AuthorizationServer, options: ReturnType<typeof http>) => Promise<Response>,
     process: (as: oauth.AuthorizationServer, client: oauth.Client, response: Response) => Promise<oauth.TokenEndpointResponse>,
-    previous?: Session,
+    previous: Session | undefined,
+    message: TabMessage,
+    source?: Source,
+    beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>,
   ) => {
     const as = await server()
-    const response = await process(as, client, await request(as, http(as.token_endpoint)))
+    const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
     const next = toSession(response, now(), config.scope || undefined, previous)
     // Signed out (or in again) while the request was in flight: this result is stale.
     if (session !== previous) throw new AuthError('login_required', 'Session changed')
-    await signedIn(next)
+    await save(next, message, source)
     return next
   }
 
   const signIn = async ({ appState, returnTo, prompt, loginHint, scope = config.scope, extraParams }: SignInOptions = {}) => {
     if (returnTo !== undefined && !/^\/(?![/\\])/.test(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
+    await start()
     try {
       const url = endpoint((await server()).authorization_endpoint)
       const verifier = oauth.generateRandomCodeVerifier()
@@ -269,9 +440,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         for (const item of [value || []].flat()) url.searchParams.append(name, item)
       }
       const transaction: Transaction = { v: 1, verifier, nonce, appState, returnTo, expiresAt: now() + TRANSACTION_TTL }
-      await storage.set(prefix + params.state, transaction).catch((cause) => {
-        throw new AuthError('storage_unavailable', 'Cannot store the sign-in', { cause })
-      })
+      await storage.set(prefix + params.state, transaction)
+      // A transaction kept only in this page's memory would not survive the redirect.
+      if (fallback) throw new AuthError('storage_unavailable', 'Cannot store the sign-in', { cause: fallbackError })
       navigate(url.href)
     } catch (error) {
       fail(error)
@@ -286,14 +457,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const completeRedirect = async (url: URL): Promise<RedirectResult> => {
-    await ready
+    await start()
     try {
       const expectedState = url.searchParams.get('state')!
       const key = prefix + expectedState
       const transaction = await read<Transaction>(key, (record) => record.expiresAt > now())
       if (!transaction) throw new AuthError('state_mismatch', 'Unknown or expired state')
       // One transaction, one code exchange.
-      await storage.del(key).catch(ignore)
+      await storage.del(key)
       const { nonce } = transaction
       await obtainTokens(
         (as, options) => oauth.authorizationCodeGrantRequest(as, client, oauth.None(),
@@ -301,14 +472,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         (as, client, response) =>
           oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
         session,
+        { type: 'signedIn' },
       )
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
-      // A bad callback does not end a session that is still there.
-      if (session) return fail(cause)
       const error = toAuthError(cause)
-      dispatch({ type: 'signedOut', reason: 'callback_failed', error })
-      throw error
+      // A bad callback does not end a session that is still there.
+      if (!session) apply(undefined, { type: 'signedOut', reason: 'callback_failed', error })
+      return fail(error)
     }
   }
 
@@ -329,47 +500,78 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return result
   }
 
-  /** Exchanges the refresh token; concurrent callers share one request. */
-  const refresh = () =>
-    (refreshing ??= refreshSession().finally(() => {
+  /** Renews the session; concurrent callers in this tab share one refresh, and the tabs take turns under a lock. */
+  const refresh = (ms: number, source: Source) =>
+    (refreshing ??= refreshSession(ms, source).finally(() => {
       refreshing = undefined
     }))
 
-  const refreshSession = async (): Promise<Session> => {
-    const current = session
+  const refreshSession = async (ms: number, source: Source): Promise<Session> => {
+    // The session the outcome applies to: the one in hand, or the one another tab stored meanwhile.
+    let current = session
+    let rotated: Session | undefined
     try {
       if (!current?.refreshToken) throw new AuthError('login_required', 'Not signed in')
-      return await obtainTokens(
-        (as, options) => oauth.refreshTokenGrantRequest(as, client, oauth.None(), current.refreshToken!, options),
-        oauth.processRefreshTokenResponse,
-        current,
-      )
+      if (!online()) throw new AuthError('network', 'Offline')
+      return await withTabLock(name, async () => {
+        // The previous holder may have refreshed (or ended) the session: storage has the truth.
+        const stored = await readSession()
+        if (session && stored?.accessToken !== session.accessToken) {
+          if (!stored) {
+            apply(undefined, { type: 'signedOut', reason: 'session_expired' })
+            throw new AuthError('login_required', 'Signed out in another tab')
+          }
+          adopt(stored, 'otherTab')
+          if (fresh(stored, ms)) return stored
+        }
+        current = session
+        if (!current?.refreshToken) throw new AuthError('login_required', 'Not signed in')
+        const sent = current.refreshToken
+        try {
+          return await obtainTokens(
+            (as, options) => oauth.refreshTokenGrantRequest(as, client, oauth.None(), sent, options),
+            oauth.processRefreshTokenResponse,
+            current,
+            { type: 'tokensUpdated' },
+            source,
+            // After a lost response, a retry would present a spent token if another tab rotated it already.
+            async () => !(rotated = await readSession().then((s) => (s && s.refreshToken !== sent ? s : undefined))),
+          )
+        } catch (error) {
+          if (!rotated || session !== current) throw error
+          adopt(rotated, 'otherTab')
+          return rotated
+        }
+      }, { storage: fallback ? undefined : raw, timeoutMs: retry.timeoutMs })
     } catch (cause) {
       const error = toAuthError(cause)
       // The server ended the session, or it ran out with nothing to renew it.
       if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current)))) {
         await signedOut('session_expired', error)
+        emit('sessionExpired', { error })
       }
       return fail(error)
     }
   }
 
-  const getAccessToken = async ({ minValidity, forceRefresh }: GetAccessTokenOptions = {}) => {
+  const token = async (minValidity: number | undefined, forceRefresh: boolean | undefined, source: Source) => {
     const ms = minValidity === undefined ? leeway : minValidity * 1000
     // The hot path: no storage read, no await.
     if (!forceRefresh && fresh(session, ms)) return session.accessToken
-    await ready
+    await start()
     if (!forceRefresh && fresh(session, ms)) return session.accessToken
     // A token that cannot be renewed is still worth using while it lasts.
     if (!session?.refreshToken && fresh(session)) return session.accessToken
     try {
-      return (await refresh()).accessToken
+      return (await refresh(ms, source)).accessToken
     } catch (error) {
       // A refresh that failed for now does not take away a token that still works.
       if ((error as AuthError).retryable && !forceRefresh && fresh(session)) return session.accessToken
       throw error
     }
   }
+
+  const getAccessToken = ({ minValidity, forceRefresh }: GetAccessTokenOptions = {}) => token(minValidity, forceRefresh, 'demand')
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init)
@@ -386,7 +588,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const signOut = async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
-    await ready
+    await start()
     const previous = session
     await signedOut('signed_out')
     try {
@@ -410,6 +612,17 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
   }
 
+  const listen = (type: string, listener: Listener[1]) => {
+    const entry: Listener = [type, listener]
+    start()
+    listeners.add(entry)
+    effects()
+    return () => {
+      listeners.delete(entry)
+      effects()
+    }
+  }
+
   return {
     signIn,
     isRedirectCallback,
@@ -417,18 +630,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     getAccessToken,
     fetch: authFetch,
     signOut,
-    getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener)
-      schedule()
-      return () => {
-        listeners.delete(listener)
-        schedule()
-      }
-    },
+    getState: () => (start(), state),
+    subscribe: (listener) => listen('change', listener),
+    on: listen,
     dispose() {
+      disposed = true
       listeners.clear()
-      schedule()
+      effects()
+      channel?.close()
     },
   }
 }

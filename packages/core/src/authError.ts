@@ -7,7 +7,8 @@
  * - `invalid_grant`: the server rejected the authorization code or refresh token; the session is over.
  * - `oauth_error`: the server answered with another OAuth error; see `error` and `error_description`.
  * - `invalid_response`: a response failed validation (wrong `iss`, malformed token response, bad ID token, bad metadata).
- * - `network`: the request did not complete (offline, DNS, CORS, timeout). Retryable.
+ * - `network`: the request did not complete (offline, DNS, CORS). Retryable.
+ * - `timeout`: a request got no answer in time (each attempt has a timeout; HTTP 408), or another tab held the refresh lock too long. Retryable.
  * - `server_error`: the server failed (HTTP 5xx, `server_error`, `temporarily_unavailable`). Retryable.
  * - `rate_limited`: HTTP 429. Retryable.
  * - `storage_unavailable`: a record could not be written (IndexedDB blocked, quota, private mode).
@@ -20,6 +21,7 @@ export type AuthErrorCode =
   | 'oauth_error'
   | 'invalid_response'
   | 'network'
+  | 'timeout'
   | 'server_error'
   | 'rate_limited'
   | 'storage_unavailable'
@@ -51,7 +53,7 @@ export interface AuthErrorOptions {
  */
 export class AuthError extends Error {
   declare readonly code: AuthErrorCode
-  /** True for failures that may succeed when tried again later: `network`, `server_error`, `rate_limited`. */
+  /** True for failures that may succeed when tried again later: `network`, `timeout`, `server_error`, `rate_limited`. */
   declare readonly retryable: boolean
   declare readonly status?: number
   declare readonly error?: string
@@ -63,7 +65,7 @@ export class AuthError extends Error {
     Object.assign(this, options, {
       name: 'AuthError',
       code,
-      retryable: ['network', 'server_error', 'rate_limited'].includes(code),
+      retryable: ['network', 'timeout', 'server_error', 'rate_limited'].includes(code),
     })
   }
 }
@@ -80,14 +82,16 @@ const errorCodes: Record<string, AuthErrorCode> = {
 /**
  * Wraps any failure of a protocol step as an {@link AuthError}, keeping it as `cause`.
  * oauth4webapi's `ResponseBodyError` and `AuthorizationResponseError` carry the server's `error`;
- * its `OperationProcessingError` for an unexpected status carries the `Response` as `cause`.
+ * its `OperationProcessingError` for an unexpected status carries the `Response` as `cause`. A
+ * `TimeoutError` (a request's timeout, the refresh lock's wait) becomes `timeout`.
  */
 export function toAuthError(cause: unknown): AuthError {
   if (cause instanceof AuthError) return cause
-  const { error, error_description, status = Object(cause).cause?.status, message } = Object(cause) as
+  const { error, error_description, status = Object(cause).cause?.status, message, name } = Object(cause) as
     Partial<AuthErrorOptions & Error>
   const code =
-    status === 429 ? 'rate_limited'
+    name === 'TimeoutError' || status === 408 ? 'timeout'
+    : status === 429 ? 'rate_limited'
     : status! >= 500 ? 'server_error'
     : typeof error === 'string' ? errorCodes[error] ?? 'oauth_error'
     : 'invalid_response'

@@ -8,6 +8,7 @@ export type {
 } from './authClient'
 export { AuthError } from './authError'
 export type { AuthErrorCode, AuthErrorOptions } from './authError'
+export type { AuthEvents } from './authEvents'
 export type { AuthState, Claims, SignOutReason } from './authState'
 export type { AuthClientOptions } from './options'
 export { idbStorage, memoryStorage } from './storage'

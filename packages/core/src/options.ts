@@ -1,6 +1,5 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthStorage } from './storage'
-import { idbStorage, memoryStorage } from './storage'
 
 /** Options of {@link createAuthClient}. */
 export interface AuthClientOptions {
@@ -23,7 +22,13 @@ export interface AuthClientOptions {
   resource?: string | string[]
   /** Extra parameters for every authorization request. */
   extraAuthorizationParams?: Record<string, string>
-  /** Where to keep the session: `'indexeddb'` (default), `'memory'` or your own {@link AuthStorage}. */
+  /**
+   * Where to keep the session, sign-in transactions and cached metadata: `'indexeddb'` (default),
+   * `'memory'` (this page only, never persisted) or your own {@link AuthStorage}. Records are
+   * encrypted (AES-GCM, a non-extractable key kept in IndexedDB), also in your own storage when the
+   * browser has IndexedDB; `'memory'` stays plain. When the storage fails (IndexedDB blocked, quota,
+   * private mode), the client keeps working in memory for this page and emits `storageFallback`.
+   */
   storage?: 'indexeddb' | 'memory' | AuthStorage
   /** `fetch` for the protocol requests and `auth.fetch`. Default: the global `fetch`. */
   fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
@@ -37,6 +42,12 @@ export interface AuthClientOptions {
   postLogoutRedirectUri?: string
   /** How long discovered metadata is reused from storage, in seconds. Default 3600. */
   discoveryCacheSeconds?: number
+  /**
+   * Retries of the discovery, token and revocation requests (network errors, timeouts, 408, 429,
+   * 5xx; `Retry-After` honoured): `attempts` in all, first included (default 4), each with a timeout
+   * of `timeoutMs` (default 10,000, also the longest wait for another tab's refresh).
+   */
+  retry?: { attempts?: number; timeoutMs?: number }
 }
 
 /** True for a plain-http URL on this machine: the only place where http is allowed. */
@@ -58,10 +69,11 @@ const defaults = {
   refreshLeewaySeconds: 60,
   postLogoutRedirectUri: '',
   discoveryCacheSeconds: 3600,
+  retry: {} as { attempts?: number; timeoutMs?: number },
 }
 
 /** The options after validation, with the defaults applied. */
-export type ResolvedOptions = Omit<AuthClientOptions, 'storage'> & typeof defaults & { issuer: string; storage: AuthStorage }
+export type ResolvedOptions = AuthClientOptions & typeof defaults & { issuer: string }
 
 /**
  * Validates the options and applies the defaults. Throws a `TypeError` naming the first bad option.
@@ -92,6 +104,5 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     'storage',
     "'indexeddb', 'memory' or { get, set, del }",
   )
-  config.storage = custom ?? (storage === 'memory' ? memoryStorage() : idbStorage())
-  return config as ResolvedOptions
+  return config as unknown as ResolvedOptions
 }

@@ -37,9 +37,9 @@ describe('encryptedStorage', () => {
   it('stores only a versioned ciphertext record, with no readable token', async () => {
     const inner = idb()
     await encryptedStorage(inner).set('session', tokens)
-    const record = await inner.get<{ v: number; iv: Uint8Array; data: ArrayBuffer }>('session')
-    expect(record).toMatchObject({ v: 1 })
-    expect(Object.keys(record!).sort()).toEqual(['data', 'iv', 'v'])
+    const record = await inner.get<{ v: number; iv: string; data: string }>('session')
+    expect(record).toEqual({ v: 1, iv: expect.any(String), data: expect.any(String) })
+    expect(atob(record!.data)).not.toContain('secret')
     const dump = JSON.stringify(await entries(inner.store), (_, value) =>
       value instanceof ArrayBuffer || ArrayBuffer.isView(value)
         ? Buffer.from(value instanceof ArrayBuffer ? value : value.buffer).toString('latin1')
@@ -60,10 +60,10 @@ describe('encryptedStorage', () => {
     const inner = memory()
     const storage = encryptedStorage(inner)
     await storage.set('a', tokens)
-    const first = inner.map.get('a') as { iv: Uint8Array }
+    const first = inner.map.get('a') as { iv: string }
     await storage.set('a', tokens)
-    const second = inner.map.get('a') as { iv: Uint8Array }
-    expect(Array.from(first.iv)).not.toEqual(Array.from(second.iv))
+    const second = inner.map.get('a') as { iv: string }
+    expect(first.iv).not.toBe(second.iv)
   })
 
   it('shares the key with another instance over the same storage, as another tab would', async () => {
@@ -96,14 +96,17 @@ describe('encryptedStorage', () => {
     const inner = memory()
     const storage = encryptedStorage(inner)
     await storage.set('session', tokens)
-    const record = inner.map.get('session') as { data: ArrayBuffer }
-    new Uint8Array(record.data)[0]! ^= 1
+    const record = inner.map.get('session') as { data: string }
+    const bytes = Uint8Array.from(atob(record.data), (c) => c.charCodeAt(0))
+    bytes[0]! ^= 1
+    inner.map.set('session', { ...record, data: btoa(String.fromCharCode(...bytes)) })
     expect(await storage.get('session')).toBeUndefined()
   })
 
   it.each([
     ['a plain value', tokens],
-    ['another version', { v: 2, iv: new Uint8Array(12), data: new ArrayBuffer(32) }],
+    ['another version', { v: 2, iv: btoa('x'.repeat(12)), data: btoa('x'.repeat(32)) }],
+    ['binary fields', { v: 1, iv: new Uint8Array(12), data: new ArrayBuffer(32) }],
     ['a record of the wrong shape', { v: 1, iv: 'nope', data: 42 }],
     ['null', null],
   ])('reads %s as undefined', async (_, value) => {
@@ -120,6 +123,19 @@ describe('encryptedStorage', () => {
     await storage.set('session', tokens)
     inner.map.delete(ENCRYPTION_KEY_RECORD)
     expect(await storage.get('session')).toBeUndefined()
+  })
+
+  it('survives a storage that keeps JSON, as localStorage would', async () => {
+    const inner = memory()
+    const json = { ...inner, set: (key: string, value: unknown) => inner.set(key, JSON.parse(JSON.stringify(value))) }
+    const storage = encryptedStorage(json, memory())
+    await storage.set('session', tokens)
+    expect(await storage.get('session')).toEqual(tokens)
+  })
+
+  it('rejects when the storage itself fails, so a caller can tell it from no record', async () => {
+    const broken = { ...memory(), get: () => Promise.reject(new Error('IndexedDB closed')) }
+    await expect(encryptedStorage(broken).get('session')).rejects.toThrow('IndexedDB closed')
   })
 
   it('deletes a record', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '@pkce-auth/core'
 import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { records } from './records'
 
 const refreshRequests = (mock: ReturnType<typeof createTestClient>['mock']) =>
   mock.requests.list().filter((r) => r.grantType === 'refresh_token')
@@ -54,10 +55,10 @@ describe('getAccessToken', () => {
 
   it('refreshes on forceRefresh and stores the rotated refresh token', async () => {
     const { auth, mock, storage, clientId } = await signedIn()
-    const before = await storage.get<{ refreshToken: string }>(sessionKey(clientId))
+    const before = await records(storage).get<{ refreshToken: string }>(sessionKey(clientId))
     const token = await auth.getAccessToken()
     expect(await auth.getAccessToken({ forceRefresh: true })).not.toBe(token)
-    const after = await storage.get<{ refreshToken: string; accessToken: string }>(sessionKey(clientId))
+    const after = await records(storage).get<{ refreshToken: string; accessToken: string }>(sessionKey(clientId))
     expect(after!.refreshToken).not.toBe(before!.refreshToken)
     expect(refreshRequests(mock)).toHaveLength(1)
   })
@@ -78,7 +79,7 @@ describe('getAccessToken', () => {
     expect(error).toBeInstanceOf(AuthError)
     expect(error).toMatchObject({ code: 'invalid_grant', retryable: false })
     expect(auth.getState()).toEqual({ status: 'signedOut', reason: 'session_expired', error })
-    expect(await storage.get(sessionKey(clientId))).toBeUndefined()
+    expect(await records(storage).get(sessionKey(clientId))).toBeUndefined()
   })
 
   it.each([
@@ -87,20 +88,20 @@ describe('getAccessToken', () => {
     ['a 503', { status: 503 }, 'server_error'],
     ['a 429', { status: 429, headers: { 'retry-after': '2' } }, 'rate_limited'],
   ] as const)('keeps the session on %s and rejects with a retryable %s', async (_name, fault, code) => {
-    const { auth, mock, clock, storage, clientId } = await signedIn()
+    const { auth, mock, clock, storage, clientId } = await signedIn({ retry: { attempts: 1 } })
     clock.now += 3_600_000
     mock.faults.add({ path: '/v2/oauth/token', ...fault })
     const error = await auth.getAccessToken().catch((e: unknown) => e)
     expect(error).toMatchObject({ code, retryable: true })
     expect(auth.getState()).toMatchObject({ status: 'signedIn', error })
-    expect(await storage.get(sessionKey(clientId))).toMatchObject({ v: 1 })
+    expect(await records(storage).get(sessionKey(clientId))).toMatchObject({ v: 1 })
     // The next call tries again and clears the error.
     await expect(auth.getAccessToken()).resolves.toEqual(expect.any(String))
     expect(auth.getState()).not.toHaveProperty('error', expect.anything())
   })
 
   it('keeps returning a still-valid token when a refresh ahead of expiry fails for now', async () => {
-    const { auth, mock, clock } = await signedIn()
+    const { auth, mock, clock } = await signedIn({ retry: { attempts: 1 } })
     const token = await auth.getAccessToken()
     clock.now += 3_600_000 - 30_000
     mock.faults.add({ path: '/v2/oauth/token', status: 503 })
@@ -110,12 +111,12 @@ describe('getAccessToken', () => {
 
   it('keeps the session when the refresh response is malformed', async () => {
     const { auth, mock, clock, storage, clientId } = await signedIn()
-    const before = await storage.get(sessionKey(clientId))
+    const before = await records(storage).get(sessionKey(clientId))
     clock.now += 3_600_000
     mock.faults.add({ path: '/v2/oauth/token', status: 200, body: { access_token: 'x' } })
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'invalid_response' })
     expect(auth.getState()).toMatchObject({ status: 'signedIn' })
-    expect(await storage.get(sessionKey(clientId))).toEqual(before)
+    expect(await records(storage).get(sessionKey(clientId))).toEqual(before)
   })
 
   it('signs out with session_expired when the token expired and there is no refresh token', async () => {
@@ -159,11 +160,12 @@ describe('refresh timer', () => {
     const unsubscribe = auth.subscribe(() => {})
     await vi.advanceTimersByTimeAsync(3_600_000 - 31_000)
     expect(refreshRequests(mock)).toHaveLength(0)
-    await vi.advanceTimersByTimeAsync(1_000)
+    // Up to 10% of the leeway later (jitter), still well before expiry.
+    await vi.advanceTimersByTimeAsync(4_000)
     // The mock signs tokens with WebCrypto, which settles outside the fake clock.
     await vi.waitFor(() => expect(refreshRequests(mock)).toHaveLength(1))
     // And again for the new token.
-    await vi.advanceTimersByTimeAsync(3_600_000 - 30_000)
+    await vi.advanceTimersByTimeAsync(3_600_000 - 30_000 + 4_000)
     await vi.waitFor(() => expect(refreshRequests(mock)).toHaveLength(2))
     unsubscribe()
   })

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuthError, memoryStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { records } from './records'
 import { setAddress } from '../../../test/helpers/setAddress'
 
 const tokenRequests = (mock: ReturnType<typeof createTestClient>['mock']) =>
@@ -71,9 +72,9 @@ describe('handleRedirect', () => {
     const { auth, authorize, storage, clientId } = createTestClient()
     const callback = await authorize()
     const transactionKey = `pkce-auth:${TEST_ISSUER}:${clientId}:${stateOf(callback)}`
-    expect(await storage.get(transactionKey)).toMatchObject({ v: 1 })
+    expect(await records(storage).get(transactionKey)).toMatchObject({ v: 1 })
     await auth.handleRedirect(callback)
-    expect(await storage.get(transactionKey)).toBeUndefined()
+    expect(await records(storage).get(transactionKey)).toBeUndefined()
   })
 
   it('rejects a state it did not issue with state_mismatch and signs out with callback_failed', async () => {
@@ -174,10 +175,10 @@ describe('handleRedirect', () => {
     const callback = await first.authorize()
     // A copy of the transaction lets a second client try the same code at the server.
     const transactionKey = `pkce-auth:${TEST_ISSUER}:${first.clientId}:${stateOf(callback)}`
-    const transaction = await first.storage.get(transactionKey)
+    const transaction = await records(first.storage).get(transactionKey)
     await first.auth.handleRedirect(callback)
     const second = createTestClient({ mock: first.mock, clientId: first.clientId })
-    await second.storage.set(transactionKey, transaction)
+    await records(second.storage).set(transactionKey, transaction)
     await expect(second.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_grant', status: 400 })
     expect(second.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
   })
@@ -190,26 +191,27 @@ describe('handleRedirect', () => {
     [503, { error: 'temporarily_unavailable' }, 'server_error', true],
     [429, { errors: [{ code: '10011', title: 'Too many requests' }] }, 'rate_limited', true],
   ] as const)('maps a token endpoint %i to %s', async (status, body, code, retryable) => {
-    const { auth, authorize, mock, storage, clientId } = createTestClient()
+    const { auth, authorize, mock, storage, clientId } = createTestClient({ retry: { attempts: 1 } })
     const callback = await authorize()
     mock.faults.add({ path: '/v2/oauth/token', status, body })
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code, retryable, status })
     expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
-    expect(await storage.get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
+    expect(await records(storage).get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
   })
 
   it('maps a dropped connection to a retryable network error', async () => {
-    const { auth, authorize, mock } = createTestClient()
+    const { auth, authorize, mock } = createTestClient({ retry: { attempts: 1 } })
     const callback = await authorize()
     mock.faults.add({ path: '/v2/oauth/token', drop: true })
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'network', retryable: true })
   })
 
-  it('maps a fetch that times out to a retryable network error', async () => {
+  it('maps a fetch that times out to a retryable timeout error', async () => {
     const { mock } = createTestClient()
     const timedOut = createTestClient({
       mock,
       clientId: 'timeout-app',
+      retry: { attempts: 1 },
       fetch: async (input, init) => {
         const request = new Request(input, init)
         if (new URL(request.url).pathname === '/v2/oauth/token') {
@@ -220,7 +222,7 @@ describe('handleRedirect', () => {
     })
     mock.clients.add({ clientId: 'timeout-app', redirectUris: [TEST_REDIRECT_URI] })
     const callback = await timedOut.authorize()
-    await expect(timedOut.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'network', retryable: true })
+    await expect(timedOut.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'timeout', retryable: true })
   })
 
   it.each([
@@ -237,7 +239,7 @@ describe('handleRedirect', () => {
     const callback = await authorize()
     mock.faults.add({ path: '/v2/oauth/token', status: 200, body })
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
-    expect(await storage.get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
+    expect(await records(storage).get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
     expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
   })
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 
 describe('@pkce-auth/core in Node', () => {
-  it('imports without a browser and restores to signedOut from empty storage', async () => {
+  it('imports without a browser, restores nothing and stays loading (server rendering)', async () => {
     expect(typeof window).toBe('undefined')
     const { createAuthClient } = await import('@pkce-auth/core')
     const auth = createAuthClient({
@@ -12,6 +12,6 @@ describe('@pkce-auth/core in Node', () => {
       storage: 'memory',
     })
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
-    expect(auth.getState()).toMatchObject({ status: 'signedOut' })
+    expect(auth.getState()).toEqual({ status: 'loading' })
   })
 })

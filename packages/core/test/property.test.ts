@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AuthError } from '@pkce-auth/core'
 import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { records } from './records'
 
 const sessionKey = (clientId: string) => `pkce-auth:${TEST_ISSUER}:${clientId}:session`
 
@@ -80,7 +81,7 @@ describe('handleRedirect (property)', () => {
             if (value !== undefined) url.searchParams.set(name, value === '<real>' ? real.searchParams.get(name)! : value)
           }
           const outcome = await test.auth.handleRedirect(url).then(() => 'resolved', (error: unknown) => error)
-          const stored = await test.storage.get<StoredSession>(sessionKey(test.clientId))
+          const stored = await records(test.storage).get<StoredSession>(sessionKey(test.clientId))
           // An empty parameter counts as absent (as oauth4webapi reads it).
           const genuine = params.code === '<real>' && params.state === '<real>' && !params.error &&
             (params.iss === TEST_ISSUER || (!params.iss && !issParameter))
@@ -104,11 +105,12 @@ describe('token responses (property)', () => {
   it('the code exchange stores exactly the responses that pass validation, and rejects only with AuthError', async () => {
     await fc.assert(
       fc.asyncProperty(tokenStatus, tokenBody, async (status, body) => {
-        const test = createTestClient()
+        // One attempt: these properties are about validation; retries have tests of their own.
+        const test = createTestClient({ retry: { attempts: 1 } })
         const callback = await test.authorize()
         test.mock.faults.add({ path: '/v2/oauth/token', status, body })
         const outcome = await test.auth.handleRedirect(callback).then(() => 'resolved', (error: unknown) => error)
-        const stored = await test.storage.get<StoredSession>(sessionKey(test.clientId))
+        const stored = await records(test.storage).get<StoredSession>(sessionKey(test.clientId))
         if (status === 200 && isAcceptable(body)) {
           expect(outcome).toBe('resolved')
           expect(stored?.accessToken).toBe((body as { access_token: string }).access_token)
@@ -126,13 +128,13 @@ describe('token responses (property)', () => {
     await fc.assert(
       fc.asyncProperty(tokenStatus, tokenBody, async (status, body) => {
         const clock = { now: Date.now() }
-        const test = createTestClient({ now: () => clock.now })
+        const test = createTestClient({ now: () => clock.now, retry: { attempts: 1 } })
         await test.signIn()
-        const before = await test.storage.get<StoredSession>(sessionKey(test.clientId))
+        const before = await records(test.storage).get<StoredSession>(sessionKey(test.clientId))
         clock.now += 3_600_000
         test.mock.faults.add({ path: '/v2/oauth/token', status, body })
         const outcome = await test.auth.getAccessToken().then((token) => token, (error: unknown) => error)
-        const stored = await test.storage.get<StoredSession>(sessionKey(test.clientId))
+        const stored = await records(test.storage).get<StoredSession>(sessionKey(test.clientId))
         if (status === 200 && isAcceptable(body)) {
           const { access_token, refresh_token } = body as { access_token: string; refresh_token?: string }
           expect(outcome).toBe(access_token)

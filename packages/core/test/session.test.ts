@@ -1,8 +1,9 @@
 import { createStore, get, keys } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
-import { memoryStorage } from '@pkce-auth/core'
+import { idbStorage, memoryStorage } from '@pkce-auth/core'
 import type { AuthStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { records } from './records'
 
 const settled = async (auth: { getState(): { status: string }; getAccessToken(): Promise<string> }) => {
   await auth.getAccessToken().catch(() => {})
@@ -30,8 +31,12 @@ describe('session restore', () => {
     const reloaded = createTestClient({ storage: 'indexeddb', mock: first.mock, clientId: first.clientId })
     expect(await settled(reloaded.auth)).toMatchObject({ status: 'signedIn' })
     expect(first.mock.requests.list()).toEqual([])
-    const record = await get(sessionKey(first.clientId), createStore('pkce-auth', 'records'))
-    expect(record).toMatchObject({ v: 1, accessToken: expect.any(String), refreshToken: expect.any(String) })
+    const store = createStore('pkce-auth', 'records')
+    const record = await get(sessionKey(first.clientId), store)
+    // Encrypted at rest: only the versioned ciphertext is in IndexedDB.
+    expect(record).toEqual({ v: 1, iv: expect.any(String), data: expect.any(String) })
+    expect(await records({ ...idbStorage(), get: (key) => get(key, store) }).get(sessionKey(first.clientId)))
+      .toMatchObject({ v: 1, accessToken: expect.any(String), refreshToken: expect.any(String) })
     expect(await keys()).toEqual([])
   })
 
@@ -44,11 +49,11 @@ describe('session restore', () => {
       server: { clients: [{ clientId, redirectUris: [TEST_REDIRECT_URI], allowedGrantTypes: ['authorization_code'] }] },
     })
     await first.signIn()
-    expect(await first.storage.get(sessionKey(clientId))).not.toHaveProperty('refreshToken', expect.any(String))
+    expect(await records(first.storage).get(sessionKey(clientId))).not.toHaveProperty('refreshToken', expect.any(String))
     now += 3_600_000
     const reloaded = reloadTestClient(first, { now: () => now })
     expect(await settled(reloaded.auth)).toMatchObject({ status: 'signedOut', reason: 'session_expired' })
-    expect(await first.storage.get(sessionKey(clientId))).toBeUndefined()
+    expect(await records(first.storage).get(sessionKey(clientId))).toBeUndefined()
   })
 
   it('stays signed in with an expired token and a refresh token, and refreshes on demand', async () => {
@@ -81,7 +86,7 @@ describe('session restore', () => {
   ])('treats %s in storage as no session', async (_name, record) => {
     const storage = memoryStorage()
     const { auth, clientId } = createTestClient({ storage, clientId: `corrupt-${_name.replace(/\W/g, '-')}` })
-    await storage.set(sessionKey(clientId), record)
+    await records(storage).set(sessionKey(clientId), record)
     expect(await settled(auth)).toMatchObject({ status: 'signedOut' })
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
   })
@@ -130,10 +135,10 @@ describe('session user', () => {
     const { auth, authorize, storage, clientId } = createTestClient({ scope: 'openid' })
     const callback = await authorize()
     const key = `pkce-auth:${TEST_ISSUER}:${clientId}:${new URL(callback).searchParams.get('state')}`
-    const transaction = await storage.get<object>(key)
-    await storage.set(key, { ...transaction, nonce: 'another-nonce' })
+    const transaction = await records(storage).get<object>(key)
+    await records(storage).set(key, { ...transaction, nonce: 'another-nonce' })
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
-    expect(await storage.get(sessionKey(clientId))).toBeUndefined()
+    expect(await records(storage).get(sessionKey(clientId))).toBeUndefined()
   })
 
   it('is the access token\'s claims marked unverified when there is no ID token', async () => {

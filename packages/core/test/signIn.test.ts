@@ -94,7 +94,7 @@ describe('signIn', () => {
   })
 
   it('rejects with network when discovery cannot be reached, and shows the error in the state', async () => {
-    const { auth, mock } = createTestClient()
+    const { auth, mock } = createTestClient({ retry: { attempts: 1 } })
     mock.faults.add({ path: '/.well-known/oauth-authorization-server', drop: true })
     await auth.getAccessToken().catch(() => {})
     const error = await auth.signIn().catch((e: unknown) => e)

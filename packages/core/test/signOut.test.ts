@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
+import { records } from './records'
 
 const sessionKey = (clientId: string) => `pkce-auth:${TEST_ISSUER}:${clientId}:session`
 
@@ -11,7 +12,7 @@ describe('signOut', () => {
     test.mock.requests.clear()
     await test.auth.signOut()
     expect(test.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out', error: undefined })
-    expect(await test.storage.get(sessionKey(test.clientId))).toBeUndefined()
+    expect(await records(test.storage).get(sessionKey(test.clientId))).toBeUndefined()
     expect(test.mock.requests.list().map((r) => [r.path, r.status])).toEqual([
       ['/v2/oauth/revoke', 200],
       ['/v2/oauth/revoke', 200],
@@ -37,7 +38,7 @@ describe('signOut', () => {
     test.mock.faults.add({ path: '/v2/oauth/revoke', status: 503, count: 2 })
     await expect(test.auth.signOut()).resolves.toBeUndefined()
     expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
-    expect(await test.storage.get(sessionKey(test.clientId))).toBeUndefined()
+    expect(await records(test.storage).get(sessionKey(test.clientId))).toBeUndefined()
   })
 
   it('signs out locally when the server cannot be reached', async () => {
