@@ -8,7 +8,9 @@ import { createServer } from 'vite'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
-if (!args.some((arg) => arg.startsWith('--access-token-ttl'))) args.push('--access-token-ttl', '120')
+const ttlAt = args.findIndex((arg) => arg.startsWith('--access-token-ttl'))
+const ttl = ttlAt < 0 ? '120' : args[ttlAt].split('=')[1] ?? args[ttlAt + 1]
+if (ttlAt < 0) args.push('--access-token-ttl', ttl)
 
 const mock = spawn(
   process.execPath,
@@ -16,7 +18,9 @@ const mock = spawn(
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 )
 let vite
+let stopping = false
 const stop = async (code) => {
+  stopping = true
   mock.kill()
   await vite?.close()
   process.exit(code)
@@ -24,7 +28,8 @@ const stop = async (code) => {
 process.on('SIGINT', () => void stop(0))
 process.on('SIGTERM', () => void stop(0))
 mock.on('exit', (code) => {
-  console.error(`mock server exited (${code ?? 'signal'})`)
+  if (stopping) return
+  console.error(`The mock server stopped (exit code ${code}); stopping the playground too.`)
   void stop(code || 1)
 })
 
@@ -36,12 +41,17 @@ const issuer = await new Promise((resolve) => {
   })
 })
 
-vite = await createServer({ configFile: fileURLToPath(new URL('../playground/vite.config.ts', import.meta.url)), logLevel: 'warn' })
-await vite.listen()
+try {
+  vite = await createServer({ configFile: fileURLToPath(new URL('../playground/vite.config.ts', import.meta.url)), logLevel: 'warn' })
+  await vite.listen()
+} catch (error) {
+  console.error(`The playground could not start: ${error.message}`)
+  await stop(1)
+}
 const url = vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'
 console.log(`
   pkce-auth playground:  ${url}
 
-  mock authorization server at ${issuer} (client pkce-auth-playground, ${args[args.indexOf('--access-token-ttl') + 1] ?? '120'} s tokens, consent page)
+  mock authorization server at ${issuer} (client pkce-auth-playground, ${ttl} s access tokens, consent page with Allow/Deny)
   Ctrl+C stops both.
 `)

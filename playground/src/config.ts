@@ -14,6 +14,7 @@ declare global {
 }
 
 const KEY = 'playground:config'
+const defaults = { issuer: 'http://127.0.0.1:4000', clientId: 'pkce-auth-playground' }
 
 /**
  * The mock server that `npm run dev` starts, unless `?issuer=…&clientId=…&leeway=…` says otherwise.
@@ -21,27 +22,19 @@ const KEY = 'playground:config'
  */
 export function readConfig(): PlaygroundConfig {
   const query = new URLSearchParams(location.search)
-  const fromQuery = {
-    issuer: query.get('issuer') ?? undefined,
-    clientId: query.get('clientId') ?? undefined,
-    refreshLeewaySeconds: query.has('leeway') ? Number(query.get('leeway')) : undefined,
-  }
-  const remembered = JSON.parse(sessionStorage.getItem(KEY) ?? '{}') as Partial<PlaygroundConfig>
-  const given = { ...remembered, ...JSON.parse(JSON.stringify(fromQuery)) as Partial<PlaygroundConfig> }
+  const given = JSON.parse(sessionStorage.getItem(KEY) ?? '{}') as Partial<PlaygroundConfig>
+  if (query.has('issuer')) given.issuer = query.get('issuer')!
+  if (query.has('clientId')) given.clientId = query.get('clientId')!
+  if (query.has('leeway')) given.refreshLeewaySeconds = Number(query.get('leeway'))
   sessionStorage.setItem(KEY, JSON.stringify(given))
-  return {
-    issuer: 'http://127.0.0.1:4000',
-    clientId: 'pkce-auth-playground',
-    ...given,
-    ...window.__PLAYGROUND_CONFIG__,
-  }
+  return { ...defaults, ...given, ...window.__PLAYGROUND_CONFIG__ }
 }
 
 /** The query that opens the playground with this config in a fresh tab ('' for the defaults). */
 export function configQuery({ issuer, clientId, refreshLeewaySeconds }: PlaygroundConfig): string {
   const query = new URLSearchParams()
-  if (issuer !== 'http://127.0.0.1:4000') query.set('issuer', issuer)
-  if (clientId !== 'pkce-auth-playground') query.set('clientId', clientId)
+  if (issuer !== defaults.issuer) query.set('issuer', issuer)
+  if (clientId !== defaults.clientId) query.set('clientId', clientId)
   if (refreshLeewaySeconds !== undefined) query.set('leeway', String(refreshLeewaySeconds))
   return query.size ? `?${query}` : ''
 }

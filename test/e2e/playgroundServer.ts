@@ -102,9 +102,7 @@ export async function startPlayground(): Promise<Playground> {
     },
     async newContext({ url }, config = {}) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-      await context.addInitScript((config) => {
-        ;(window as unknown as { __PLAYGROUND_CONFIG__: unknown }).__PLAYGROUND_CONFIG__ = config
-      }, { issuer: url, clientId, ...config })
+      await context.addInitScript((config) => Object.assign(window, { __PLAYGROUND_CONFIG__: config }), { issuer: url, clientId, ...config })
       return context
     },
     pageErrors: (page) => [...(errors.get(page) ?? [])],
