@@ -106,11 +106,14 @@ export interface Harness {
    * long: timers already set do not fire, but every expiry check from now on sees the later time.
    */
   advanceClock(page: Page, ms: number): Promise<void>
+  /** {@link Harness.advanceClock} for several tabs by the same amount, so their clocks stay in step. */
+  advanceClocks(pages: Page[], ms: number): Promise<void>
   /** Reloads the tab and waits until its client exists again (and any callback was handled). */
   reload(page: Page): Promise<void>
   /**
-   * Flips one byte of the binary data of the first IndexedDB record whose key contains `keyPart`,
-   * the way disk corruption or an attacker editing the profile would; resolves to the record's key.
+   * Changes one byte of the ciphertext (its first binary field, else its longest string) of the first
+   * IndexedDB record whose key contains `keyPart`, the way disk corruption or someone editing the
+   * profile would; resolves to the record's key.
    */
   tamperRecord(page: Page, keyPart: string): Promise<string>
   /** Waits until the page's state has `status` (and, when given, `reason`). */
@@ -128,8 +131,10 @@ export interface Harness {
   /** Adds a fault to the mock server, e.g. `{ path: '/v2/oauth/token', status: 503, count: 2 }`. */
   fault(fault: MockFault): void
   clearFaults(): void
-  /** Every token response body the browser received (`access_token`, `refresh_token`, ...). */
+  /** Every token response body the browser received (`access_token`, `refresh_token`, ...) and has been read so far. */
   tokenResponses(): Record<string, unknown>[]
+  /** {@link Harness.tokenResponses} once the bodies of the responses already received are read too. */
+  settledTokenResponses(): Promise<Record<string, unknown>[]>
   /**
    * Everything the origin stores, as one string: each IndexedDB database's records (binary data
    * decoded as Latin-1, so a token stored as bytes still shows), localStorage, sessionStorage and
@@ -258,12 +263,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const context = await browser.newContext()
 
   const tokenResponses: Record<string, unknown>[] = []
+  // Reading a body takes a round trip to the browser: a test that just saw a call resolve waits for these.
+  const pendingBodies = new Set<Promise<void>>()
   context.on('response', (response) => {
     if (new URL(response.url()).pathname !== '/v2/oauth/token' || response.request().method() !== 'POST') return
-    response.json().then(
+    const read = response.json().then(
       (body: Record<string, unknown>) => void (body?.access_token && tokenResponses.push(body)),
       () => {},
     )
+    pendingBodies.add(read)
+    void read.finally(() => pendingBodies.delete(read))
   })
 
   const pageErrors = new WeakMap<Page, string[]>()
@@ -348,6 +357,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async advanceClock(page, ms) {
       await page.evaluate((ms) => void ((window as unknown as { clockOffsetMs: number }).clockOffsetMs += ms), ms)
     },
+    async advanceClocks(pages, ms) {
+      await Promise.all(pages.map((page) => harness.advanceClock(page, ms)))
+    },
     async reload(page) {
       await page.reload()
       await ready(page)
@@ -362,7 +374,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             req.onsuccess = () => resolve(req.result)
             req.onerror = () => reject(req.error)
           })
-        // The first binary field, searched depth-first: where an encrypted record keeps its ciphertext.
+        // The ciphertext: the first binary field, else the longest string (base64), searched depth-first.
         const flip = (value: unknown): boolean => {
           if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
             const bytes = value instanceof ArrayBuffer ? new Uint8Array(value)
@@ -371,7 +383,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             bytes[bytes.length >> 1]! ^= 0x01
             return true
           }
-          return !!value && typeof value === 'object' && Object.values(value).some(flip)
+          if (!value || typeof value !== 'object') return false
+          if (Object.values(value).some(flip)) return true
+          const record = value as Record<string, unknown>
+          const [field] = Object.keys(record)
+            .filter((key) => typeof record[key] === 'string' && (record[key] as string).length >= 16)
+            .sort((a, b) => (record[b] as string).length - (record[a] as string).length)
+          if (field === undefined) return false
+          const text = record[field] as string
+          const middle = text.length >> 1
+          record[field] = text.slice(0, middle) + (text[middle] === 'A' ? 'B' : 'A') + text.slice(middle + 1)
+          return true
         }
         const keys: string[] = []
         for (const { name } of await indexedDB.databases()) {
@@ -386,7 +408,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               })
               if (key === undefined) continue
               const value = await request(store('readonly').get(key))
-              if (!flip(value)) throw new Error(`The record "${String(key)}" holds no binary data to tamper with`)
+              if (!flip(value)) throw new Error(`The record "${String(key)}" holds no binary data or long string to tamper with`)
               await request(store('readwrite').put(value, key))
               return String(key)
             }
@@ -403,6 +425,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     fault: (fault) => mock.faults.add(fault),
     clearFaults: () => mock.faults.clear(),
     tokenResponses: () => [...tokenResponses],
+    async settledTokenResponses() {
+      await Promise.all(pendingBodies)
+      return [...tokenResponses]
+    },
     async dumpStorage(page) {
       const inPage = await page.evaluate(async () => {
         const text = (value: unknown): unknown => {

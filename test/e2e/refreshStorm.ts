@@ -26,14 +26,18 @@ export interface RefreshStorm {
  */
 export async function refreshStorm(harness: Harness, tabs: Page[], callsPerTab: number): Promise<RefreshStorm> {
   const before: string[] = []
+  const expiries = new Set<number>()
   for (const tab of tabs) {
     const outcome = await harness.getAccessToken(tab)
     if (!('token' in outcome)) throw new Error(`A tab has no token before the storm: ${JSON.stringify(outcome)}`)
     before.push(outcome.token)
     const state = await harness.state(tab)
     if (state.status !== 'signedIn') throw new Error(`A tab is ${state.status} before the storm`)
-    await harness.advanceClock(tab, state.expiresAt! - Date.now() + 1_000)
+    expiries.add(state.expiresAt!)
   }
+  if (new Set(before).size !== 1 || expiries.size !== 1) throw new Error('The tabs do not share one session before the storm')
+  // One offset for every tab: they share one clock, as tabs of one browser do.
+  await harness.advanceClocks(tabs, [...expiries][0]! - Date.now() + 1_000)
   harness.clearRequests()
   // One instant for every tab: each waits in the page until then, so no tab starts ahead of the others.
   const startAt = Date.now() + 250
