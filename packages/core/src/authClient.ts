@@ -192,7 +192,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           listener(event)
         } catch (error) {
           // An app's listener must not break the client, nor go unnoticed.
-          globalThis.reportError?.(error)
+          (globalThis.reportError ?? console.error)(error)
         }
       }
     }
@@ -207,8 +207,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   /** Every storage operation: the configured storage until it fails once, then memory for this page. */
-  const using = async <T>(operation: (storage: AuthStorage) => Promise<T>): Promise<T> => {
-    const current = fallback ?? primary
+  const using = async <T>(operation: (storage: AuthStorage) => Promise<T>, preferred = primary): Promise<T> => {
+    const current = fallback ?? preferred
     try {
       return await operation(current)
     } catch (error) {
@@ -223,11 +223,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       return operation(fallback)
     }
   }
-  const storage: AuthStorage = {
-    get: (key) => using((s) => s.get(key)),
-    set: (key, value) => using((s) => s.set(key, value)),
-    del: (key) => using((s) => s.del(key)),
-  }
+  const wrap = (preferred?: AuthStorage): AuthStorage => ({
+    get: (key) => using((s) => s.get(key), preferred),
+    set: (key, value) => using((s) => s.set(key, value), preferred),
+    del: (key) => using((s) => s.del(key), preferred),
+  })
+  const storage = wrap()
 
   /** Reads a record written by this version; anything unreadable counts as absent. */
   const read = async <T>(key: string, isValid: (record: T) => boolean): Promise<T | undefined> => {
@@ -522,8 +523,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
             throw new AuthError('login_required', 'Signed out in another tab')
           }
           adopt(stored, 'otherTab')
-          if (fresh(stored, ms)) return stored
         }
+        // Another tab renewed the session meanwhile (found here, or told over the channel): no request.
+        if (session !== current && fresh(session, ms)) return session
         current = session
         if (!current?.refreshToken) throw new AuthError('login_required', 'Not signed in')
         const sent = current.refreshToken
@@ -542,13 +544,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           adopt(rotated, 'otherTab')
           return rotated
         }
-      }, { storage: fallback ? undefined : raw, timeoutMs: retry.timeoutMs })
+        // The lease (where Web Locks are missing) lives in the raw storage: it holds no secret.
+      }, { storage: raw && wrap(raw), timeoutMs: retry.timeoutMs })
     } catch (cause) {
       const error = toAuthError(cause)
       // The server ended the session, or it ran out with nothing to renew it.
       if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current)))) {
-        await signedOut('session_expired', error)
         emit('sessionExpired', { error })
+        await signedOut('session_expired', error)
       }
       return fail(error)
     }

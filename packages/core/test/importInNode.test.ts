@@ -1,5 +1,10 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
 
 describe('@pkce-auth/core in Node', () => {
   it('imports without a browser, restores nothing and stays loading (server rendering)', async () => {
@@ -13,5 +18,26 @@ describe('@pkce-auth/core in Node', () => {
     })
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
     expect(auth.getState()).toEqual({ status: 'loading' })
+  })
+
+  it('starts no timer, listener or channel, even with subscribers', async () => {
+    vi.useFakeTimers()
+    // Node has BroadcastChannel; a server-side client must not open one (it would keep the process alive).
+    const opened = vi.fn()
+    vi.stubGlobal('BroadcastChannel', class {
+      constructor() {
+        opened()
+      }
+    })
+    const { createAuthClient } = await import('@pkce-auth/core')
+    const auth = createAuthClient({ issuer: 'https://auth.test', clientId: 'app', redirectUri: 'https://app.test/callback' })
+    const stop = auth.subscribe(() => {})
+    auth.on('signedIn', () => {})
+    await vi.advanceTimersByTimeAsync(0)
+    expect(auth.getState()).toEqual({ status: 'loading' })
+    expect(vi.getTimerCount()).toBe(0)
+    expect(opened).not.toHaveBeenCalled()
+    stop()
+    auth.dispose()
   })
 })
