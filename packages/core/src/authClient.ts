@@ -3,115 +3,19 @@ import { AuthError, toAuthError } from './authError'
 import type { AuthEvents } from './authEvents'
 import type { AuthEvent, AuthState, SignOutReason } from './authState'
 import { reduce } from './authState'
-import { encryptedStorage } from './encryptedStorage'
+import { createClientStorage } from './clientStorage'
 import { watchWake } from './lifecycle'
 import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
+import type { HttpOptions } from './protocolFetch'
+import { protocolFetch } from './protocolFetch'
 import type { RetryOutcome } from './retryFetch'
-import { retryFetch } from './retryFetch'
 import type { Session } from './session'
 import { isSession, toSession } from './session'
-import type { AuthStorage } from './storage'
-import { idbStorage, memoryStorage } from './storage'
 import type { TabChannel, TabMessage } from './tabChannel'
 import { createTabChannel } from './tabChannel'
 import { withTabLock } from './tabLock'
-
-/** Options of {@link AuthClient.signIn}. */
-export interface SignInOptions {
-  /** Any JSON value; kept in the sign-in transaction (never in the URL) and returned by `handleRedirect`. */
-  appState?: unknown
-  /** A same-origin path (`/settings?tab=2`) to return to; returned by `handleRedirect`. */
-  returnTo?: string
-  /** OpenID Connect `prompt`, e.g. `'login'` or `'consent'`. */
-  prompt?: string
-  /** A hint about the account to sign in with (`login_hint`). */
-  loginHint?: string
-  /** Scopes for this sign-in instead of the client's `scope`. */
-  scope?: string
-  /** Extra authorization request parameters for this sign-in. */
-  extraParams?: Record<string, string>
-}
-
-/** What {@link AuthClient.handleRedirect} resolves to. */
-export interface RedirectResult {
-  appState?: unknown
-  returnTo?: string
-}
-
-/** Options of {@link AuthClient.getAccessToken}. */
-export interface GetAccessTokenOptions {
-  /** Seconds the token must still be valid for; a token closer to expiry is refreshed. Default: `refreshLeewaySeconds`. */
-  minValidity?: number
-  /** Refresh even when the token in hand is still valid. */
-  forceRefresh?: boolean
-}
-
-/** Options of {@link AuthClient.signOut}. */
-export interface SignOutOptions {
-  /** Revoke the refresh and access tokens at the server (RFC 7009), when it has a revocation endpoint. Default true. */
-  revoke?: boolean
-  /** Go to the server's end-session endpoint, when it has one. Default false. */
-  redirect?: boolean
-}
-
-/** The client {@link createAuthClient} returns. Every method is a stable function: pass it around unbound. */
-export interface AuthClient {
-  /**
-   * Starts a sign-in: stores a fresh transaction (PKCE S256 verifier, `state`, `nonce` with `openid`)
-   * and navigates to the authorization endpoint. Rejects with `network`, `invalid_response`
-   * (discovery) or `storage_unavailable`.
-   * @see [RFC 7636 - PKCE](https://www.rfc-editor.org/rfc/rfc7636)
-   */
-  signIn(options?: SignInOptions): Promise<void>
-  /** True when `url` (default: the current address) is an authorization response on `redirectUri`. */
-  isRedirectCallback(url?: string | URL): boolean
-  /**
-   * Completes a sign-in on `redirectUri`: validates `state` and `iss`, exchanges the code, stores the
-   * session and removes the response parameters from the address bar. Idempotent per URL: repeated
-   * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
-   * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`.
-   * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
-   */
-  handleRedirect(url?: string | URL): Promise<RedirectResult>
-  /**
-   * Resolves to a valid access token, from memory when possible, else by refreshing: one refresh at
-   * a time per browser (a lock shared by the tabs; a token another tab obtained meanwhile is used
-   * without a request). Rejects with `login_required` (signed out), `invalid_grant` (session ended:
-   * signed out), or a retryable `network`/`timeout`/`server_error`/`rate_limited` (still signed in,
-   * `error` set). Offline, it fails at once with `network` and refreshes when the browser is back online.
-   */
-  getAccessToken(options?: GetAccessTokenOptions): Promise<string>
-  /**
-   * `fetch` with `Authorization: Bearer`. On a 401 with `invalid_token`, refreshes once and retries
-   * once. Rejects like `getAccessToken` when there is no token, else like `fetch`.
-   */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
-  /**
-   * Signs out locally at once (and every other tab), then revokes the tokens (failures ignored) and
-   * optionally redirects. Never rejects.
-   */
-  signOut(options?: SignOutOptions): Promise<void>
-  /** The current state; the same object until something changes. */
-  getState(): AuthState
-  /**
-   * Calls `listener` after every change; returns the unsubscribe function. While anyone listens
-   * (here or with `on`), the client refreshes ahead of expiry and re-checks on `visibilitychange`,
-   * `focus`, `online` and after the machine slept.
-   */
-  subscribe(listener: () => void): () => void
-  /**
-   * Calls `listener` with each `name` event ({@link AuthEvents}); returns the unsubscribe function.
-   * Counts as a subscriber, like `subscribe`. A listener that throws is reported, never breaks the client.
-   * @example
-   * ```ts
-   * auth.on('tokenRefreshed', ({ source }) => console.log('refreshed by', source))
-   * ```
-   */
-  on<K extends keyof AuthEvents>(name: K, listener: (event: AuthEvents[K]) => void): () => void
-  /** Stops every timer and listener and closes the channel to the other tabs; nothing runs in the background afterwards. */
-  dispose(): void
-}
+import type { AuthClient, GetAccessTokenOptions, RedirectResult, SignInOptions, SignOutOptions } from './types'
 
 interface Transaction {
   v: 1
@@ -134,10 +38,6 @@ type Listener = [name: string, listener: (event?: any) => void]
 const TRANSACTION_TTL = 600_000
 const RESPONSE_PARAMS = /^(code|state|iss|error.*)$/
 const ignore = () => {}
-
-/** A request that did not complete: `timeout` when an attempt ran out of time, else `network`. */
-const requestError = (cause: unknown) =>
-  Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', 'Request failed', { cause })
 
 /**
  * Creates a client for one authorization server and one public client. Validates the options at
@@ -177,11 +77,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let channel: TabChannel | undefined
   let refreshing: Promise<Session> | undefined
   let metadata: Promise<oauth.AuthorizationServer> | undefined
-  // The configured storage (encrypted), and its raw form for the lock's lease; `fallback` once it failed.
-  let primary: AuthStorage = memoryStorage()
-  let raw: AuthStorage | undefined
-  let fallback: AuthStorage | undefined
-  let fallbackError: unknown
+  // Memory until the client starts in a browser: then the configured storage.
+  let storage = createClientStorage('memory')
   const listeners = new Set<Listener>()
   const redirects = new Map<string, Promise<RedirectResult>>()
 
@@ -206,30 +103,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
   }
 
-  /** Every storage operation: the configured storage until it fails once, then memory for this page. */
-  const using = async <T>(operation: (storage: AuthStorage) => Promise<T>, preferred = primary): Promise<T> => {
-    const current = fallback ?? preferred
-    try {
-      return await operation(current)
-    } catch (error) {
-      if (current === fallback) throw error
-      if (!fallback) {
-        fallback = memoryStorage()
-        fallbackError = error
-        // The session in hand stays: it goes on in memory.
-        if (session) await fallback.set(sessionKey, session)
-        emit('storageFallback', { error })
-      }
-      return operation(fallback)
-    }
-  }
-  const wrap = (preferred?: AuthStorage): AuthStorage => ({
-    get: (key) => using((s) => s.get(key), preferred),
-    set: (key, value) => using((s) => s.set(key, value), preferred),
-    del: (key) => using((s) => s.del(key), preferred),
-  })
-  const storage = wrap()
-
   /** Reads a record written by this version; anything unreadable counts as absent. */
   const read = async <T>(key: string, isValid: (record: T) => boolean): Promise<T | undefined> => {
     try {
@@ -246,7 +119,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const check = () => {
     if (session && !fresh(session, leeway) && online()) {
       // A refresh that failed for now is tried again later (the requests themselves were retried already).
-      token(undefined, false, 'scheduled').catch(() => (timer = setTimeout(check, 30_000)))
+      token(undefined, false, 'scheduled').catch(() => stopWake && (timer = setTimeout(check, 30_000)))
     }
   }
   const schedule = () => {
@@ -330,38 +203,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const restore = async () => {
     if (typeof window === 'undefined') return
     browser = true
-    const option = config.storage ?? 'indexeddb'
-    if (option !== 'memory') {
-      raw = option === 'indexeddb' ? idbStorage() : option
-      // A custom storage keeps records it could otherwise show; the key needs IndexedDB (a CryptoKey cannot be serialised).
-      primary = option === 'indexeddb' ? encryptedStorage(raw)
-        : typeof indexedDB === 'undefined' ? raw
-        : encryptedStorage(raw, idbStorage())
-    }
+    storage = createClientStorage(config.storage, async (memory, error) => {
+      // The session in hand stays: it goes on in memory.
+      if (session) await memory.set(sessionKey, session)
+      emit('storageFallback', { error })
+    })
     const stored = await readSession()
     if (stored && (stored.refreshToken || fresh(stored))) return adopt(stored)
     apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     if (stored) await storage.del(sessionKey)
   }
 
-  /** Protocol requests: retried (network errors, timeouts, 408, 429, 5xx), never sent while offline. */
-  const http = (url?: string | URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => ({
-    [oauth.customFetch]: (input: string, init: RequestInit) =>
-      retryFetch(config.fetch as typeof fetch, {
-        ...retry,
-        now,
-        // Offline, fail at once rather than hang: the client refreshes when the browser is back online.
-        waitForOnline: () => Promise.reject(new TypeError('Offline')),
-        async beforeRetry(outcome) {
-          if (beforeRetry && !(await beforeRetry(outcome))) return false
-          emit('error', { error: outcome.response ? toAuthError(outcome.response) : requestError(outcome.error), willRetry: true })
-          return true
-        },
-      })(input, init).catch((cause) => {
-        throw requestError(cause)
-      }),
-    [oauth.allowInsecureRequests]: isLoopback(url),
-  })
+  const http = protocolFetch(config.fetch, { ...retry, now }, (error) => emit('error', { error, willRetry: true }))
 
   /** The server's metadata: static, cached in storage, or discovered (RFC 8414, then OpenID Connect). */
   const server = () =>
@@ -399,7 +252,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   /** Sends a token request and stores the validated response as the session. */
   const obtainTokens = async (
-    request: (as: oauth.AuthorizationServer, options: ReturnType<typeof http>) => Promise<Response>,
+    request: (as: oauth.AuthorizationServer, options: HttpOptions) => Promise<Response>,
     process: (as: oauth.AuthorizationServer, client: oauth.Client, response: Response) => Promise<oauth.TokenEndpointResponse>,
     previous: Session | undefined,
     message: TabMessage,
@@ -443,7 +296,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const transaction: Transaction = { v: 1, verifier, nonce, appState, returnTo, expiresAt: now() + TRANSACTION_TTL }
       await storage.set(prefix + params.state, transaction)
       // A transaction kept only in this page's memory would not survive the redirect.
-      if (fallback) throw new AuthError('storage_unavailable', 'Cannot store the sign-in', { cause: fallbackError })
+      if (storage.failure) throw new AuthError('storage_unavailable', 'Cannot store the sign-in', { cause: storage.failure.error })
       navigate(url.href)
     } catch (error) {
       fail(error)
@@ -544,8 +397,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           adopt(rotated, 'otherTab')
           return rotated
         }
-        // The lease (where Web Locks are missing) lives in the raw storage: it holds no secret.
-      }, { storage: raw && wrap(raw), timeoutMs: retry.timeoutMs })
+      }, { storage: storage.lease, timeoutMs: retry.timeoutMs })
     } catch (cause) {
       const error = toAuthError(cause)
       // The server ended the session, or it ran out with nothing to renew it.

@@ -5,7 +5,7 @@ export type {
   RedirectResult,
   SignInOptions,
   SignOutOptions,
-} from './authClient'
+} from './types'
 export { AuthError } from './authError'
 export type { AuthErrorCode, AuthErrorOptions } from './authError'
 export type { AuthEvents } from './authEvents'

@@ -1,0 +1,43 @@
+import * as oauth from 'oauth4webapi'
+import { AuthError, toAuthError } from './authError'
+import { isLoopback } from './options'
+import type { RetryOptions, RetryOutcome } from './retryFetch'
+import { retryFetch } from './retryFetch'
+
+/** What oauth4webapi's request functions take: how to send, and whether plain http is allowed. */
+export type HttpOptions = ReturnType<ReturnType<typeof protocolFetch>>
+
+/** A request that did not complete: `timeout` when an attempt ran out of time, else `network`. */
+const requestError = (cause: unknown) =>
+  Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', 'Request failed', { cause })
+
+/**
+ * How the client sends its protocol requests (discovery, token, revocation; never the app's API
+ * calls): through `fetchFn` with {@link retryFetch} (network errors, timeouts, 408, 429 and 5xx,
+ * `Retry-After` honoured), plain http only on loopback. Offline, a request fails at once with
+ * `network` instead of waiting: no promise the app holds hangs, and the client refreshes on `online`.
+ * Failures reject with an `AuthError`; `onRetry` hears of each attempt that is tried again.
+ *
+ * Returns a function of the request's URL and, for a refresh, a `beforeRetry` check (see `RetryOptions`).
+ */
+export function protocolFetch(
+  fetchFn: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
+  options: RetryOptions,
+  onRetry: (error: AuthError) => void,
+) {
+  return (url?: string | URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => ({
+    [oauth.customFetch]: (input: string, init: RequestInit) =>
+      retryFetch(fetchFn as typeof fetch, {
+        ...options,
+        waitForOnline: () => Promise.reject(new TypeError('Offline')),
+        async beforeRetry(outcome) {
+          if (beforeRetry && !(await beforeRetry(outcome))) return false
+          onRetry(outcome.response ? toAuthError(outcome.response) : requestError(outcome.error))
+          return true
+        },
+      })(input, init).catch((cause) => {
+        throw requestError(cause)
+      }),
+    [oauth.allowInsecureRequests]: isLoopback(url),
+  })
+}

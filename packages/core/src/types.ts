@@ -1,0 +1,98 @@
+import type { AuthEvents } from './authEvents'
+import type { AuthState } from './authState'
+
+/** Options of {@link AuthClient.signIn}. */
+export interface SignInOptions {
+  /** Any JSON value; kept in the sign-in transaction (never in the URL) and returned by `handleRedirect`. */
+  appState?: unknown
+  /** A same-origin path (`/settings?tab=2`) to return to; returned by `handleRedirect`. */
+  returnTo?: string
+  /** OpenID Connect `prompt`, e.g. `'login'` or `'consent'`. */
+  prompt?: string
+  /** A hint about the account to sign in with (`login_hint`). */
+  loginHint?: string
+  /** Scopes for this sign-in instead of the client's `scope`. */
+  scope?: string
+  /** Extra authorization request parameters for this sign-in. */
+  extraParams?: Record<string, string>
+}
+
+/** What {@link AuthClient.handleRedirect} resolves to. */
+export interface RedirectResult {
+  appState?: unknown
+  returnTo?: string
+}
+
+/** Options of {@link AuthClient.getAccessToken}. */
+export interface GetAccessTokenOptions {
+  /** Seconds the token must still be valid for; a token closer to expiry is refreshed. Default: `refreshLeewaySeconds`. */
+  minValidity?: number
+  /** Refresh even when the token in hand is still valid. */
+  forceRefresh?: boolean
+}
+
+/** Options of {@link AuthClient.signOut}. */
+export interface SignOutOptions {
+  /** Revoke the refresh and access tokens at the server (RFC 7009), when it has a revocation endpoint. Default true. */
+  revoke?: boolean
+  /** Go to the server's end-session endpoint, when it has one. Default false. */
+  redirect?: boolean
+}
+
+/** The client {@link createAuthClient} returns. Every method is a stable function: pass it around unbound. */
+export interface AuthClient {
+  /**
+   * Starts a sign-in: stores a fresh transaction (PKCE S256 verifier, `state`, `nonce` with `openid`)
+   * and navigates to the authorization endpoint. Rejects with `network`, `invalid_response`
+   * (discovery) or `storage_unavailable`.
+   * @see [RFC 7636 - PKCE](https://www.rfc-editor.org/rfc/rfc7636)
+   */
+  signIn(options?: SignInOptions): Promise<void>
+  /** True when `url` (default: the current address) is an authorization response on `redirectUri`. */
+  isRedirectCallback(url?: string | URL): boolean
+  /**
+   * Completes a sign-in on `redirectUri`: validates `state` and `iss`, exchanges the code, stores the
+   * session and removes the response parameters from the address bar. Idempotent per URL: repeated
+   * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
+   * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`.
+   * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
+   */
+  handleRedirect(url?: string | URL): Promise<RedirectResult>
+  /**
+   * Resolves to a valid access token, from memory when possible, else by refreshing: one refresh at
+   * a time per browser (a lock shared by the tabs; a token another tab obtained meanwhile is used
+   * without a request). Rejects with `login_required` (signed out), `invalid_grant` (session ended:
+   * signed out), or a retryable `network`/`timeout`/`server_error`/`rate_limited` (still signed in,
+   * `error` set). Offline, it fails at once with `network` and refreshes when the browser is back online.
+   */
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string>
+  /**
+   * `fetch` with `Authorization: Bearer`. On a 401 with `invalid_token`, refreshes once and retries
+   * once. Rejects like `getAccessToken` when there is no token, else like `fetch`.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /**
+   * Signs out locally at once (and every other tab), then revokes the tokens (failures ignored) and
+   * optionally redirects. Never rejects.
+   */
+  signOut(options?: SignOutOptions): Promise<void>
+  /** The current state; the same object until something changes. */
+  getState(): AuthState
+  /**
+   * Calls `listener` after every change; returns the unsubscribe function. While anyone listens
+   * (here or with `on`), the client refreshes ahead of expiry and re-checks on `visibilitychange`,
+   * `focus`, `online` and after the machine slept.
+   */
+  subscribe(listener: () => void): () => void
+  /**
+   * Calls `listener` with each `name` event ({@link AuthEvents}); returns the unsubscribe function.
+   * Counts as a subscriber, like `subscribe`. A listener that throws is reported, never breaks the client.
+   * @example
+   * ```ts
+   * auth.on('tokenRefreshed', ({ source }) => console.log('refreshed by', source))
+   * ```
+   */
+  on<K extends keyof AuthEvents>(name: K, listener: (event: AuthEvents[K]) => void): () => void
+  /** Stops every timer and listener and closes the channel to the other tabs; nothing runs in the background afterwards. */
+  dispose(): void
+}
