@@ -70,15 +70,6 @@ export class AuthError extends Error {
   }
 }
 
-// OAuth `error` values that map onto a code of their own; all others become `oauth_error`.
-const errorCodes: Record<string, AuthErrorCode> = {
-  access_denied: 'access_denied',
-  login_required: 'login_required',
-  invalid_grant: 'invalid_grant',
-  server_error: 'server_error',
-  temporarily_unavailable: 'server_error',
-}
-
 /**
  * Wraps any failure of a protocol step as an {@link AuthError}, keeping it as `cause`.
  * oauth4webapi's `ResponseBodyError` and `AuthorizationResponseError` carry the server's `error`;
@@ -93,7 +84,10 @@ export function toAuthError(cause: unknown): AuthError {
     name === 'TimeoutError' || status === 408 ? 'timeout'
     : status === 429 ? 'rate_limited'
     : status! >= 500 ? 'server_error'
-    : typeof error === 'string' ? errorCodes[error] ?? 'oauth_error'
-    : 'invalid_response'
+    : typeof error !== 'string' ? 'invalid_response'
+    // OAuth `error` values with a code of their own; all others are `oauth_error`.
+    : /^(access_denied|login_required|invalid_grant)$/.test(error) ? (error as AuthErrorCode)
+    : /^(server_error|temporarily_unavailable)$/.test(error) ? 'server_error'
+    : 'oauth_error'
   return new AuthError(code, message ?? code, { cause, status, error, error_description })
 }

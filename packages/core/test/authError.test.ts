@@ -17,8 +17,8 @@ describe('AuthError', () => {
     expect(error).toMatchObject({ name: 'AuthError', code: 'state_mismatch', retryable: false, cause })
   })
 
-  it('marks network, server_error and rate_limited as retryable', () => {
-    for (const code of ['network', 'server_error', 'rate_limited'] as const) {
+  it('marks network, timeout, server_error and rate_limited as retryable', () => {
+    for (const code of ['network', 'timeout', 'server_error', 'rate_limited'] as const) {
       expect(new AuthError(code, code).retryable).toBe(true)
     }
     expect(new AuthError('invalid_grant', 'x').retryable).toBe(false)
@@ -74,6 +74,16 @@ describe('toAuthError', () => {
 
   it('maps temporarily_unavailable to a retryable server_error', () => {
     expect(toAuthError({ error: 'temporarily_unavailable' })).toMatchObject({ code: 'server_error', retryable: true })
+  })
+
+  it('maps an unknown OAuth error to oauth_error, even one named like an object property', () => {
+    expect(toAuthError({ error: 'invalid_scope' })).toMatchObject({ code: 'oauth_error' })
+    expect(toAuthError({ error: 'constructor' })).toMatchObject({ code: 'oauth_error' })
+  })
+
+  it('maps a TimeoutError and HTTP 408 to a retryable timeout', () => {
+    expect(toAuthError(new DOMException('late', 'TimeoutError'))).toMatchObject({ code: 'timeout', retryable: true })
+    expect(toAuthError({ status: 408 })).toMatchObject({ code: 'timeout', status: 408 })
   })
 
   it('maps anything else to invalid_response', () => {
