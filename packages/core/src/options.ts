@@ -36,7 +36,11 @@ export interface AuthClientOptions {
   navigate?: (url: string) => void
   /** The clock, in epoch milliseconds. Default: `Date.now`. */
   now?: () => number
-  /** How long before expiry the access token is refreshed, in seconds. Default 60. */
+  /**
+   * How long before expiry the access token is refreshed, in seconds. Default 60. While someone
+   * listens, a timer refreshes ahead of time, up to 10% of this later (at most 5 s: jitter, so that
+   * tabs do not wake at once); any read closer to expiry refreshes too.
+   */
   refreshLeewaySeconds?: number
   /** Where the server's end-session endpoint sends the user after `signOut({ redirect: true })`. */
   postLogoutRedirectUri?: string
