@@ -43,7 +43,8 @@ const ignore = () => {}
  * Creates a client for one authorization server and one public client. Validates the options at
  * once (`TypeError` naming the option). Creating it touches nothing: the session is restored from
  * storage on first use (`getState`, `subscribe`, `on` or any action), and never outside a browser
- * (server rendering), where the state stays `loading`.
+ * (server rendering): there the state stays `loading`, records live in memory, and no timer,
+ * listener or channel is started.
  *
  * @example
  * ```ts
@@ -190,11 +191,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
   const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)
 
-  /** Shows a failure in the state, tells the `error` listeners, and rejects with it. */
+  /** Shows a failure in the state, tells the `error` listeners (not of a mere "not signed in"), and rejects with it. */
   const fail = (cause: unknown): never => {
     const error = toAuthError(cause)
     dispatch({ type: 'failed', error })
-    emit('error', { error, willRetry: false })
+    if (error.code !== 'login_required') emit('error', { error, willRetry: false })
     throw error
   }
 

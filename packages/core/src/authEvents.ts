@@ -13,8 +13,9 @@ import type { SignOutReason } from './authState'
  * - `signedOut`: the session ended here, with why (`signOut()` in any tab, expiry, a failed callback).
  * - `storageFallback`: the storage failed (IndexedDB blocked, quota, private mode); this page now keeps
  *   the session in memory only. Emitted once.
- * - `error`: a request failed. `willRetry` is true for an attempt that is retried at once (a 503, a
- *   timeout, ...), false for the failure the caller gets.
+ * - `error`: something failed. `willRetry` is true for a request attempt that is retried at once (a
+ *   503, a timeout, ...), false for the failure the caller gets (never for `login_required`, which
+ *   only says there is no session).
  */
 export interface AuthEvents {
   signedIn: {}

@@ -41,8 +41,9 @@ export function toSession(response: TokenEndpointResponse, now: number, scope?: 
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken,
     idToken: response.id_token ?? previous?.idToken,
-    // Without expires_in (RFC 6749 only recommends it) the token is assumed to live an hour.
-    expiresAt: now + (response.expires_in ?? 3600) * 1000,
+    // Without expires_in (RFC 6749 only recommends it) the token is assumed to live an hour; an
+    // absurd one is capped (at 68 years) so the expiry stays a finite number through JSON.
+    expiresAt: now + Math.min(response.expires_in ?? 3600, 2 ** 31) * 1000,
     scope: response.scope ?? previous?.scope ?? scope,
     user: idClaims ?? (previous?.idToken ? previous.user : decodeJwt(response.access_token)),
   }

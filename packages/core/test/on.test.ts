@@ -74,6 +74,13 @@ describe('on', () => {
     await vi.waitFor(() => expect(tokenRefreshed).toHaveBeenCalledWith(expect.objectContaining({ source: 'scheduled' })))
   })
 
+  it('emits no error for a call that finds nobody signed in', async () => {
+    const test = createTestClient()
+    const events = recordEvents(test)
+    await expect(test.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    expect(events).toEqual([])
+  })
+
   it('stops calling a listener after unsubscribe', async () => {
     const test = createTestClient()
     const listener = vi.fn()

@@ -74,6 +74,21 @@ describe('session restore', () => {
     expect(auth.getState()).toMatchObject({ status: 'signedIn', expiresAt: now + 120_000 })
   })
 
+  it('caps an absurd expires_in, so the stored session stays readable after a reload', async () => {
+    const now = 5_000_000_000_000
+    const first = createTestClient({ now: () => now })
+    const callback = await first.authorize()
+    first.mock.faults.add({
+      path: '/v2/oauth/token',
+      status: 200,
+      body: { access_token: 'at', token_type: 'Bearer', expires_in: 1e306, refresh_token: 'rt' },
+    })
+    await first.auth.handleRedirect(callback)
+    expect(first.auth.getState()).toMatchObject({ expiresAt: now + 2 ** 31 * 1000 })
+    const reloaded = reloadTestClient(first, { now: () => now })
+    await expect(reloaded.auth.getAccessToken()).resolves.toBe('at')
+  })
+
   it.each([
     ['a string', 'garbage'],
     ['null', null],
