@@ -17,6 +17,7 @@ export type {
   AuthClientOptions,
   AuthErrorCode,
   AuthErrorOptions,
+  AuthEvents,
   AuthState,
   AuthStorage,
   Claims,

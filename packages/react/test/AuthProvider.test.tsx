@@ -221,8 +221,8 @@ describe('AuthProvider', () => {
         </AuthProvider>
       </StrictMode>,
     )
-    await act(() => vi.advanceTimersByTimeAsync(0))
-    expect(status()).toBe('signedIn')
+    // Restoring decrypts the stored session (IndexedDB, WebCrypto), which settles outside the fake clock.
+    await act(() => vi.waitFor(() => expect(status()).toBe('signedIn')))
     expect(vi.getTimerCount()).toBeGreaterThan(0)
 
     unmount()
