@@ -79,7 +79,10 @@ export interface Harness {
   mock: MockServer
   /** The browser context: the tabs share its storage; `setOffline` drives connectivity. */
   context: BrowserContext
-  /** Opens a tab on `/app.html` and waits until its client exists (and any callback was handled). */
+  /**
+   * Opens a tab on `/app.html` and waits until its client exists, any callback was handled and the
+   * session was restored (the state is no longer `loading`). A page whose script threw rejects here, with its errors.
+   */
   openTab(path?: string): Promise<Page>
   /** Signs in from `page` through the mock's auto-approval; resolves once the page is `signedIn`. */
   signIn(page: Page): Promise<void>
@@ -108,7 +111,7 @@ export interface Harness {
   advanceClock(page: Page, ms: number): Promise<void>
   /** {@link Harness.advanceClock} for several tabs by the same amount, so their clocks stay in step. */
   advanceClocks(pages: Page[], ms: number): Promise<void>
-  /** Reloads the tab and waits until its client exists again (and any callback was handled). */
+  /** Reloads the tab and waits as {@link Harness.openTab} does. */
   reload(page: Page): Promise<void>
   /**
    * Changes one byte of the ciphertext (its first binary field, else its longest string) of the first
@@ -278,7 +281,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const pageErrors = new WeakMap<Page, string[]>()
   const pageNetwork = new WeakMap<Page, PageRequest[]>()
   const state = (page: Page) => page.evaluate(() => (window as unknown as { states: PageState[] }).states.at(-1)!)
-  const ready = (page: Page) => page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready)
+  // The client exists, any callback was handled, and the session was restored (the state left `loading`).
+  const ready = async (page: Page) => {
+    await page.evaluate(() => (window as unknown as { ready?: Promise<void> }).ready)
+    if (!(await page.evaluate(() => 'states' in window))) {
+      throw new Error(`The app page did not start: ${harness.errors(page).join('\n') || 'no error reported'}`)
+    }
+    await page.waitForFunction(() => (window as unknown as { states: PageState[] }).states.at(-1)!.status !== 'loading', null, {
+      timeout: 10_000,
+    })
+  }
 
   const harness: Harness = {
     appUrl,
@@ -301,10 +313,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       })
       await page.goto(appUrl + path)
       await ready(page)
-      // A page whose script threw has no client: say why here rather than fail later on a missing `states`.
-      if (!(await page.evaluate(() => 'states' in window))) {
-        throw new Error(`The app page did not start: ${errors.join('\n') || 'no error reported'}`)
-      }
       return page
     },
     async signIn(page) {
@@ -363,9 +371,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async reload(page) {
       await page.reload()
       await ready(page)
-      if (!(await page.evaluate(() => 'states' in window))) {
-        throw new Error(`The app page did not start: ${harness.errors(page).join('\n') || 'no error reported'}`)
-      }
     },
     tamperRecord: (page, keyPart) =>
       page.evaluate(async (keyPart) => {
