@@ -215,7 +215,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (stored) await storage.del(sessionKey)
   }
 
-  const http = protocolFetch(config.fetch, { ...retry, now }, (error) => emit('error', { error, willRetry: true }))
+  const http = protocolFetch(config.fetch, retry, (error) => emit('error', { error, willRetry: true }))
 
   /** The server's metadata: static, cached in storage, or discovered (RFC 8414, then OpenID Connect). */
   const server = () =>

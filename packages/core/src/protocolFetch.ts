@@ -21,15 +21,14 @@ const requestError = (cause: unknown) =>
  * Returns a function of the request's URL and, for a refresh, a `beforeRetry` check (see `RetryOptions`).
  */
 export function protocolFetch(
-  fetchFn: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
+  fetchFn: (input: string | URL, init: RequestInit) => Promise<Response>,
   options: RetryOptions,
   onRetry: (error: AuthError) => void,
 ) {
   return (url?: string | URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => ({
     [oauth.customFetch]: (input: string, init: RequestInit) =>
-      retryFetch(fetchFn as typeof fetch, {
+      retryFetch(fetchFn, {
         ...options,
-        waitForOnline: () => Promise.reject(new TypeError('Offline')),
         async beforeRetry(outcome) {
           if (beforeRetry && !(await beforeRetry(outcome))) return false
           onRetry(outcome.response ? toAuthError(outcome.response) : requestError(outcome.error))

@@ -6,7 +6,7 @@ export interface TabLockOptions {
   timeoutMs?: number
   /**
    * Where the lease record lives when Web Locks are missing: a storage every tab of the origin shares
-   * (IndexedDB). Without one, only the calls of this tab are serialised.
+   * (IndexedDB). Without one, `fn` runs at once: the client already shares one refresh per tab.
    */
   storage?: AuthStorage
   /** How long a lease lasts unless renewed, in ms: the longest a tab that died holding it blocks the others. Default 5,000. */
@@ -16,22 +16,17 @@ export interface TabLockOptions {
 }
 
 interface Lease {
-  owner: string
+  owner: number
   expiresAt: number
 }
 
-// Calls of this tab waiting for each lock name, so they queue here rather than race on the lease.
-const queues = new Map<string, Promise<unknown>>()
-
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const timedOut = () => new DOMException('Lock wait timed out', 'TimeoutError')
 
 /**
  * Runs `fn` while holding the exclusive lock `name`, shared by every tab of the origin: a Web Lock
  * where the browser has them, else a lease record in `storage` that the holder renews while `fn` runs
  * and that others take over once it expires (so a tab closed mid-refresh blocks the others for at
- * most `leaseMs`). Calls in one tab queue in order.
+ * most `leaseMs`).
  *
  * Resolves to what `fn` resolves to; rejects with `fn`'s error, or with a `TimeoutError` `DOMException`
  * when the lock is not granted within `timeoutMs`. It never runs `fn` without the lock: with rotating
@@ -41,8 +36,13 @@ const timedOut = () => new DOMException('Lock wait timed out', 'TimeoutError')
  * @example
  * const tokens = await withTabLock(`pkce-auth:${issuer}:${clientId}`, () => refreshUnlessFresh())
  */
-export async function withTabLock<T>(name: string, fn: () => T | Promise<T>, options: TabLockOptions = {}): Promise<T> {
-  const { timeoutMs = 10_000, storage, leaseMs = 5_000, locks = globalThis.navigator?.locks } = options
+export async function withTabLock<T>(
+  name: string,
+  fn: () => T | Promise<T>,
+  { timeoutMs = 10_000, storage, leaseMs = 5_000, locks = globalThis.navigator?.locks }: TabLockOptions = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  const timedOut = new DOMException('Lock wait timed out', 'TimeoutError')
 
   if (locks) {
     let granted = false
@@ -55,45 +55,32 @@ export async function withTabLock<T>(name: string, fn: () => T | Promise<T>, opt
         return fn()
       })
     } catch (error) {
-      throw granted ? error : timedOut()
+      throw granted ? error : timedOut
     }
   }
+  if (!storage) return fn()
 
-  const deadline = Date.now() + timeoutMs
-  const previous = queues.get(name)
-  let done!: () => void
-  const queued = Promise.all([previous, new Promise<void>((resolve) => (done = resolve))])
-  queues.set(name, queued)
+  const key = 'lock:' + name
+  const owner = Math.random()
+  const lease = () => storage.set(key, { owner, expiresAt: Date.now() + leaseMs })
+  const mine = async () => (await storage.get<Lease>(key))?.owner === owner
+  for (;;) {
+    if (!((await storage.get<Lease>(key))?.expiresAt! > Date.now())) {
+      await lease()
+      // A tab that read the free lease just before we wrote may write too: give its write time to
+      // land, and keep the lease only if ours is the one that stayed.
+      await wait(30)
+      if (await mine()) break
+    }
+    if (Date.now() > deadline) throw timedOut
+    await wait(50 + Math.random() * 50)
+  }
+  // A failing storage must neither surface as an unhandled rejection nor replace fn's outcome.
+  const renew = setInterval(() => mine().then((ok) => ok && lease()).catch(() => {}), leaseMs / 3)
   try {
-    if (previous && (await Promise.race([previous.then(() => false), wait(timeoutMs).then(() => true)]))) throw timedOut()
-    if (!storage) return await fn()
-
-    const key = `lock:${name}`
-    const owner = Math.random().toString(36).slice(2)
-    const lease = () => storage.set(key, { owner, expiresAt: Date.now() + leaseMs })
-    const mine = async () => (await storage.get<Lease>(key))?.owner === owner
-    for (;;) {
-      const current = await storage.get<Lease>(key)
-      if (!(current?.expiresAt! > Date.now())) {
-        await lease()
-        // A tab that read the free lease just before we wrote may write too: give its write time to
-        // land, and keep the lease only if ours is the one that stayed.
-        await wait(30)
-        if (await mine()) break
-      }
-      if (Date.now() > deadline) throw timedOut()
-      await wait(50 + Math.random() * 50)
-    }
-    // A failing storage must neither surface as an unhandled rejection nor replace fn's outcome.
-    const renew = setInterval(() => mine().then((ok) => (ok ? lease() : undefined)).catch(() => {}), leaseMs / 3)
-    try {
-      return await fn()
-    } finally {
-      clearInterval(renew)
-      await mine().then((ok) => (ok ? storage.del(key) : undefined)).catch(() => {})
-    }
+    return await fn()
   } finally {
-    done()
-    if (queues.get(name) === queued) queues.delete(name)
+    clearInterval(renew)
+    await mine().then((ok) => ok && storage.del(key)).catch(() => {})
   }
 }

@@ -14,7 +14,7 @@ function sharedIdb() {
   }
 }
 
-// Another tab: a fresh copy of the module, with its own in-tab queue.
+// Another tab: a fresh copy of the module.
 async function otherTab() {
   vi.resetModules()
   return (await import('../src/tabLock')).withTabLock
@@ -81,17 +81,19 @@ describe('withTabLock', () => {
     expect(await withTabLock('fails', () => 'next', { locks: null, storage })).toBe('next')
   })
 
-  it('serialises the calls of one tab in order', async () => {
+  it('serialises the calls of one tab through the lease record', async () => {
+    const storage = sharedIdb()
     const section = criticalSection()
-    const results = await Promise.all(['a', 'b', 'c'].map((label) => withTabLock('tab', section.enter(label), { locks: null })))
+    const results = await Promise.all(['a', 'b', 'c'].map((label) => withTabLock('tab', section.enter(label), { locks: null, storage })))
     expect(results).toEqual(['a', 'b', 'c'])
-    expect(section.order).toEqual(['a', 'b', 'c'])
+    expect([...section.order].sort()).toEqual(['a', 'b', 'c'])
     expect(section.most).toBe(1)
   })
 
   it('keeps other lock names independent', async () => {
+    const storage = sharedIdb()
     const section = criticalSection()
-    await Promise.all([withTabLock('x', section.enter('x'), { locks: null }), withTabLock('y', section.enter('y'), { locks: null })])
+    await Promise.all([withTabLock('x', section.enter('x'), { locks: null, storage }), withTabLock('y', section.enter('y'), { locks: null, storage })])
     expect(section.most).toBe(2)
   })
 
@@ -145,11 +147,17 @@ describe('withTabLock', () => {
     expect(await storage.get('lock:cleanup')).toBeUndefined()
   })
 
-  it('bounds the wait behind this tab\'s own queue too', async () => {
-    const first = withTabLock('queue', () => delay(300), { locks: null })
-    await expect(withTabLock('queue', () => 'late', { locks: null, timeoutMs: 50 })).rejects.toMatchObject({ name: 'TimeoutError' })
+  it('bounds the wait behind a lease this tab holds too', async () => {
+    const storage = sharedIdb()
+    const first = withTabLock('queue', () => delay(300), { locks: null, storage })
+    await delay(50)
+    await expect(withTabLock('queue', () => 'late', { locks: null, storage, timeoutMs: 50 })).rejects.toMatchObject({ name: 'TimeoutError' })
     await first
-    expect(await withTabLock('queue', () => 'after', { locks: null })).toBe('after')
+    expect(await withTabLock('queue', () => 'after', { locks: null, storage })).toBe('after')
+  })
+
+  it('runs fn at once without Web Locks or a shared storage', async () => {
+    expect(await withTabLock('alone', () => 'ran', { locks: null, timeoutMs: 0 })).toBe('ran')
   })
 
   it('uses Web Locks when present, serialising callers', async () => {

@@ -50,7 +50,8 @@ describe('tabs', () => {
     ])
     expect(new Set(tokens).size).toBe(1)
     expect(tokenRequests(a)).toHaveLength(1)
-    expect(b.fetch).not.toHaveBeenCalled()
+    // Either tab may win the lease; the other sends nothing.
+    expect([a.fetch, b.fetch].filter((fetch) => fetch.mock.calls.length > 0)).toHaveLength(1)
     expect(a.auth.getState()).toEqual(b.auth.getState())
   })
 
