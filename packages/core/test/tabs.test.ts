@@ -37,6 +37,7 @@ async function twoTabs() {
     cleanup.push(auth.subscribe(() => {}), auth.dispose)
   }
   a.mock.requests.clear()
+  a.fetch.mockClear()
   return { a, b, clock }
 }
 
