@@ -113,12 +113,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
   const readSession = () => read<Session>(sessionKey, isSession)
 
-  const fresh = (s: Session | undefined, ms = 0): s is Session => !!s && s.expiresAt - now() > ms
+  /**
+   * How long before expiry a token is renewed: the leeway, but at most half the token's lifetime, so
+   * that a token living shorter than the leeway is not renewed at once, and again, and again.
+   */
+  const margin = (s: Session) => Math.min(leeway, (s.lifetime ?? 0) / 2 || leeway)
+  /** True when `s` stays valid for more than `ms` (by default its renewal margin). */
+  const fresh = (s: Session | undefined, ms?: number): s is Session => !!s && s.expiresAt - now() > (ms ?? margin(s))
   const online = () => globalThis.navigator?.onLine !== false
 
   /** The timer is a hint: expiry is also re-checked on every read and whenever the page wakes. */
   const check = () => {
-    if (session && !fresh(session, leeway) && online()) {
+    if (session && !fresh(session) && online()) {
       // A refresh that failed for now is tried again later (the requests themselves were retried already).
       token(undefined, false, 'scheduled').catch(() => stopWake && (timer = setTimeout(check, 30_000)))
     }
@@ -127,8 +133,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     clearTimeout(timer)
     if (session && stopWake) {
       // Jitter, so that tabs holding the same session do not all wake at once.
-      const jitter = Math.random() * Math.min(leeway / 10, 5000)
-      timer = setTimeout(check, Math.min(Math.max(session.expiresAt - now() - leeway + jitter, 0), 2 ** 31 - 1))
+      const ms = margin(session)
+      const jitter = Math.random() * Math.min(ms / 10, 5000)
+      timer = setTimeout(check, Math.min(Math.max(session.expiresAt - now() - ms + jitter, 0), 2 ** 31 - 1))
     }
   }
 
@@ -210,7 +217,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       emit('storageFallback', { error })
     })
     const stored = await readSession()
-    if (stored && (stored.refreshToken || fresh(stored))) return adopt(stored)
+    if (stored && (stored.refreshToken || fresh(stored, 0))) return adopt(stored)
     apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     if (stored) await storage.del(sessionKey)
   }
@@ -356,12 +363,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   /** Renews the session; concurrent callers in this tab share one refresh, and the tabs take turns under a lock. */
-  const refresh = (ms: number, source: Source) =>
+  const refresh = (ms: number | undefined, source: Source) =>
     (refreshing ??= refreshSession(ms, source).finally(() => {
       refreshing = undefined
     }))
 
-  const refreshSession = async (ms: number, source: Source): Promise<Session> => {
+  const refreshSession = async (ms: number | undefined, source: Source): Promise<Session> => {
     // The session the outcome applies to: the one in hand, or the one another tab stored meanwhile.
     let current = session
     let rotated: Session | undefined
@@ -402,7 +409,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     } catch (cause) {
       const error = toAuthError(cause)
       // The server ended the session, or it ran out with nothing to renew it.
-      if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current)))) {
+      if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current, 0)))) {
         emit('sessionExpired', { error })
         await signedOut('session_expired', error)
       }
@@ -411,18 +418,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const token = async (minValidity: number | undefined, forceRefresh: boolean | undefined, source: Source) => {
-    const ms = minValidity === undefined ? leeway : minValidity * 1000
+    const ms = minValidity === undefined ? undefined : minValidity * 1000
     // The hot path: no storage read, no await.
     if (!forceRefresh && fresh(session, ms)) return session.accessToken
     await start()
     if (!forceRefresh && fresh(session, ms)) return session.accessToken
     // A token that cannot be renewed is still worth using while it lasts.
-    if (!session?.refreshToken && fresh(session)) return session.accessToken
+    if (!session?.refreshToken && fresh(session, 0)) return session.accessToken
     try {
       return (await refresh(ms, source)).accessToken
     } catch (error) {
       // A refresh that failed for now does not take away a token that still works.
-      if ((error as AuthError).retryable && !forceRefresh && fresh(session)) return session.accessToken
+      if ((error as AuthError).retryable && !forceRefresh && fresh(session, 0)) return session.accessToken
       throw error
     }
   }

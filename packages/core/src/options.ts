@@ -58,16 +58,15 @@ export interface AuthClientOptions {
 export const isLoopback = (url: string | URL | undefined) =>
   /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(String(url))
 
-function check(ok: unknown, name: string, what: string) {
-  if (!ok) throw new TypeError(`"${name}" must be ${what}`)
-}
+const isUrl = (url: unknown) =>
+  typeof url == 'string' && URL.canParse(url) && (url.startsWith('https:') || isLoopback(url))
 
 // The defaults; each also gives the type an option must have.
 const defaults = {
   scope: '',
   endpoints: {} as { token?: string; revocation?: string },
   extraAuthorizationParams: {} as Record<string, string>,
-  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+  fetch: (input: string | URL, init?: RequestInit) => fetch(input, init),
   navigate: (url: string) => location.assign(url),
   now: () => Date.now(),
   refreshLeewaySeconds: 60,
@@ -83,30 +82,25 @@ export type ResolvedOptions = AuthClientOptions & typeof defaults & { issuer: st
  * Validates the options and applies the defaults. Throws a `TypeError` naming the first bad option.
  */
 export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
-  const config = { ...options } as Record<string, unknown>
+  const config: Record<string, any> = { ...options }
+  const { metadata, endpoints, storage = 'indexeddb' } = options
+  const issuer = (config.issuer ??= metadata?.issuer)
+  const url = 'an https URL (http only on loopback)'
+  // Optional endpoints default to the issuer, which is checked anyway.
+  const checks: [string, unknown, string][] = [
+    ['clientId', options.clientId && typeof options.clientId == 'string', 'a non-empty string'],
+    ['issuer', isUrl(issuer), url],
+    ['redirectUri', isUrl(options.redirectUri), url],
+    ['endpoints.token', isUrl(endpoints?.token ?? issuer), url],
+    ['endpoints.revocation', isUrl(endpoints?.revocation ?? issuer), url],
+    ['metadata.issuer', !metadata || metadata.issuer === issuer, 'the issuer'],
+    ['storage', /^(indexeddb|memory)$/.test(storage as string) ||
+      ['get', 'set', 'del'].every((verb) => typeof Object(storage)[verb] == 'function'), "'indexeddb', 'memory' or { get, set, del }"],
+  ]
   for (const [name, value] of Object.entries(defaults)) {
     config[name] ??= value
-    check(typeof config[name] === typeof value, name, `a ${typeof value}`)
+    checks.push([name, typeof config[name] == typeof value, 'a ' + typeof value])
   }
-  const { metadata, endpoints, clientId, storage = 'indexeddb' } = options
-  const issuer = (config.issuer ??= metadata?.issuer)
-  check(clientId && typeof clientId === 'string', 'clientId', 'a non-empty string')
-  // Optional endpoints default to the issuer, which is checked anyway.
-  for (const [name, url] of Object.entries({
-    issuer,
-    redirectUri: options.redirectUri,
-    'endpoints.token': endpoints?.token ?? issuer,
-    'endpoints.revocation': endpoints?.revocation ?? issuer,
-  })) {
-    check(typeof url === 'string' && URL.canParse(url) && (url.startsWith('https:') || isLoopback(url)), name,
-      'an https URL (http only on loopback)')
-  }
-  check(!metadata || metadata.issuer === issuer, 'metadata.issuer', 'the issuer')
-  const custom = typeof storage === 'object' ? storage : undefined
-  check(
-    custom ? [custom.get, custom.set, custom.del].every((f) => typeof f === 'function') : /^(indexeddb|memory)$/.test(storage as string),
-    'storage',
-    "'indexeddb', 'memory' or { get, set, del }",
-  )
-  return config as unknown as ResolvedOptions
+  for (const [name, ok, what] of checks) if (!ok) throw new TypeError(`"${name}" must be ${what}`)
+  return config as ResolvedOptions
 }

@@ -8,6 +8,8 @@ export interface Session extends SessionSummary {
   accessToken: string
   refreshToken?: string
   idToken?: string
+  /** How long the access token lived when issued, in ms (absent in records of older versions). */
+  lifetime?: number
 }
 
 /** True for a record this version of the client wrote; anything else counts as no session. */
@@ -36,14 +38,16 @@ function decodeJwt(token: string): Claims | undefined {
  */
 export function toSession(response: TokenEndpointResponse, now: number, scope?: string, previous?: Session): Session {
   const idClaims = getValidatedIdTokenClaims(response) as Claims | undefined
+  // Without expires_in (RFC 6749 only recommends it) the token is assumed to live an hour; an
+  // absurd one is capped (at 68 years) so the expiry stays a finite number through JSON.
+  const lifetime = Math.min(response.expires_in ?? 3600, 2 ** 31) * 1000
   return {
     v: 1,
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken,
     idToken: response.id_token ?? previous?.idToken,
-    // Without expires_in (RFC 6749 only recommends it) the token is assumed to live an hour; an
-    // absurd one is capped (at 68 years) so the expiry stays a finite number through JSON.
-    expiresAt: now + Math.min(response.expires_in ?? 3600, 2 ** 31) * 1000,
+    expiresAt: now + lifetime,
+    lifetime,
     scope: response.scope ?? previous?.scope ?? scope,
     user: idClaims ?? (previous?.idToken ? previous.user : decodeJwt(response.access_token)),
   }

@@ -44,6 +44,39 @@ describe('getAccessToken', () => {
     expect(auth.getState()).toMatchObject({ status: 'signedIn', expiresAt: clock.now + 3_600_000 })
   })
 
+  it('renews a token living shorter than the leeway at half its lifetime, not at once', async () => {
+    const { auth, mock, clock } = await signedIn({ server: { accessTokenTtl: 30 } })
+    const first = await auth.getAccessToken()
+    clock.now += 14_000
+    expect(await auth.getAccessToken()).toBe(first)
+    expect(refreshRequests(mock)).toHaveLength(0)
+    clock.now += 2_000
+    const second = await auth.getAccessToken()
+    expect(second).not.toBe(first)
+    expect(await auth.getAccessToken()).toBe(second)
+    expect(refreshRequests(mock)).toHaveLength(1)
+  })
+
+  it('schedules the renewal of a short-lived token at half its lifetime, once per token', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const test = createTestClient({ server: { accessTokenTtl: 30 } })
+    await test.signIn()
+    test.mock.requests.clear()
+    const stop = test.auth.subscribe(() => {})
+    try {
+      await vi.advanceTimersByTimeAsync(14_000)
+      expect(refreshRequests(test.mock)).toHaveLength(0)
+      // 15 s before expiry, plus at most 1.5 s of jitter.
+      await vi.advanceTimersByTimeAsync(2_600)
+      await vi.waitFor(() => expect(refreshRequests(test.mock)).toHaveLength(1))
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(refreshRequests(test.mock)).toHaveLength(1)
+    } finally {
+      stop()
+      test.auth.dispose()
+    }
+  })
+
   it('honours minValidity', async () => {
     const { auth, mock, clock } = await signedIn()
     clock.now += 3_600_000 - 300_000
