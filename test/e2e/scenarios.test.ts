@@ -62,6 +62,10 @@ describe('one session across tabs in Chromium', () => {
       { timeout: 5_000 },
     )
 
+  /** The page's events named `name`, each reduced to its detail. */
+  const eventsOf = async (h: Harness, tab: Page, name: string) =>
+    (await h.events(tab)).filter((event) => event.name === name).map((event) => event.detail)
+
   const signedOutSince = (states: PageState[], index: number) =>
     states.slice(index).filter((state) => state.status === 'signedOut')
 
@@ -85,8 +89,7 @@ describe('one session across tabs in Chromium', () => {
     expect(states.every((state) => state.status === 'signedIn' && state.expiresAt === states[0]!.expiresAt)).toBe(true)
     expect(await tokensOf(h, tabs)).toEqual(tabs.map(() => refreshed))
     // The tabs tell the same story: one refreshed on demand, the others took its token from storage.
-    const sources = await Promise.all(tabs.map(async (tab) =>
-      (await h.events(tab)).filter((event) => event.name === 'tokenRefreshed').map((event) => event.detail.source)))
+    const sources = await Promise.all(tabs.map(async (tab) => (await eventsOf(h, tab, 'tokenRefreshed')).map((detail) => detail.source)))
     expect(sources.flat().sort()).toEqual(['demand', 'otherTab', 'otherTab', 'otherTab', 'otherTab'])
     for (const tab of tabs) expect(h.exceptions(tab)).toEqual([])
   })
@@ -146,6 +149,7 @@ describe('one session across tabs in Chromium', () => {
     expect(revocations.every((request) => request.method === 'POST' && request.path === '/v2/oauth/revoke' && request.status === 200)).toBe(true)
     expect(h.pageRequests(a).filter((request) => request.at >= signedOutAt && request.method === 'POST')).toHaveLength(revocations.length)
     expect(await h.state(a)).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+    for (const tab of [a, b]) expect(await eventsOf(h, tab, 'signedOut')).toEqual([{ reason: 'signed_out' }])
     expect(await h.getAccessToken(b)).toMatchObject({ error: { code: 'login_required' } })
     expect(h.pageRequests(b).length).toBe(bSent)
   })
@@ -174,6 +178,12 @@ describe('one session across tabs in Chromium', () => {
       expect(state.error).toBeUndefined()
     }
     expect(await tokensOf(h, tabs)).toEqual([fresh[0]!.access_token, fresh[0]!.access_token])
+    // The app hears of each failed attempt as one that will be retried, and of no session ending.
+    expect(await eventsOf(h, tabs[0], 'error')).toEqual([
+      { error: expect.objectContaining({ code: 'server_error', retryable: true }), willRetry: true },
+      { error: expect.objectContaining({ code: 'server_error', retryable: true }), willRetry: true },
+    ])
+    for (const tab of tabs) expect(await eventsOf(h, tab, 'sessionExpired')).toEqual([])
   })
 
   it('waits at least the 2 seconds Retry-After asks for after a 429', async () => {
@@ -193,6 +203,9 @@ describe('one session across tabs in Chromium', () => {
     await caughtUp(tabs[1], (await h.state(tabs[0])).expiresAt!)
     expect(await statuses(h, tabs)).toMatchObject([{ status: 'signedIn' }, { status: 'signedIn' }])
     expect(await tokensOf(h, tabs)).toEqual([tokenOf(outcome), tokenOf(outcome)])
+    expect(await eventsOf(h, tabs[0], 'error')).toEqual([
+      { error: expect.objectContaining({ code: 'rate_limited', retryable: true }), willRetry: true },
+    ])
   })
 
   it('sends nothing while offline across expiry, and refreshes once when back online', async () => {
@@ -230,6 +243,9 @@ describe('one session across tabs in Chromium', () => {
     const tokens = await tokensOf(h, tabs)
     expect(tokens[0]).toBe((await h.settledTokenResponses()).at(-1)!.access_token)
     expect(tokens[1]).toBe(tokens[0])
+    // Back online, one tab refreshed (the wake-up re-check counts as scheduled) and the other took its token.
+    const sources = await Promise.all(tabs.map(async (tab) => (await eventsOf(h, tab, 'tokenRefreshed')).map((detail) => detail.source)))
+    expect(sources.flat().sort()).toEqual(['otherTab', 'scheduled'])
   })
 
   it('signs out every tab with session_expired when the server revoked the refresh token', async () => {
