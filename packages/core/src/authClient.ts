@@ -271,7 +271,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
     const next = toSession(response, now(), config.scope || undefined, previous)
     // Signed out (or in again) while the request was in flight: this result is stale.
-    if (session !== previous) throw new AuthError('login_required', 'Session changed')
+    if (session !== previous) throw new AuthError('login_required')
     await save(next, message, source)
     return next
   }
@@ -304,7 +304,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const transaction: Transaction = { v: 1, verifier, nonce, appState, returnTo, expiresAt: now() + TRANSACTION_TTL }
       await storage.set(prefix + params.state, transaction)
       // A transaction kept only in this page's memory would not survive the redirect.
-      if (storage.failure) throw new AuthError('storage_unavailable', 'Cannot store the sign-in', { cause: storage.failure.error })
+      if (storage.failure) throw new AuthError('storage_unavailable', undefined, { cause: storage.failure.error })
       navigate(url.href)
     } catch (error) {
       fail(error)
@@ -324,7 +324,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const expectedState = url.searchParams.get('state')!
       const key = prefix + expectedState
       const transaction = await read<Transaction>(key, (record) => record.expiresAt > now())
-      if (!transaction) throw new AuthError('state_mismatch', 'Unknown or expired state')
+      if (!transaction) throw new AuthError('state_mismatch')
       // One transaction, one code exchange.
       await storage.del(key)
       const { nonce } = transaction
@@ -373,22 +373,22 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     let current = session
     let rotated: Session | undefined
     try {
-      if (!current?.refreshToken) throw new AuthError('login_required', 'Not signed in')
-      if (!online()) throw new AuthError('network', 'Offline')
+      if (!current?.refreshToken) throw new AuthError('login_required')
+      if (!online()) throw new AuthError('network')
       return await withTabLock(name, async () => {
         // The previous holder may have refreshed (or ended) the session: storage has the truth.
         const stored = await readSession()
         if (session && stored?.accessToken !== session.accessToken) {
           if (!stored) {
             apply(undefined, { type: 'signedOut', reason: 'session_expired' })
-            throw new AuthError('login_required', 'Signed out in another tab')
+            throw new AuthError('login_required')
           }
           adopt(stored, 'otherTab')
         }
         // Another tab renewed the session meanwhile (found here, or told over the channel): no request.
         if (session !== current && fresh(session, ms)) return session
         current = session
-        if (!current?.refreshToken) throw new AuthError('login_required', 'Not signed in')
+        if (!current?.refreshToken) throw new AuthError('login_required')
         const sent = current.refreshToken
         try {
           return await obtainTokens(

@@ -59,7 +59,8 @@ export class AuthError extends Error {
   declare readonly error?: string
   declare readonly error_description?: string
 
-  constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
+  /** `message` defaults to the code: the code is the contract, the message only for people reading logs. */
+  constructor(code: AuthErrorCode, message: string = code, options: AuthErrorOptions = {}) {
     super(message, options)
     // `cause` is already set by Error (non-enumerable); assigning it again keeps it so.
     Object.assign(this, options, {
@@ -89,5 +90,5 @@ export function toAuthError(cause: unknown): AuthError {
     : /^(access_denied|login_required|invalid_grant)$/.test(error) ? (error as AuthErrorCode)
     : /^(server_error|temporarily_unavailable)$/.test(error) ? 'server_error'
     : 'oauth_error'
-  return new AuthError(code, message ?? code, { cause, status, error, error_description })
+  return new AuthError(code, message, { cause, status, error, error_description })
 }

@@ -9,7 +9,7 @@ export type HttpOptions = ReturnType<ReturnType<typeof protocolFetch>>
 
 /** A request that did not complete: `timeout` when an attempt ran out of time, else `network`. */
 const requestError = (cause: unknown) =>
-  Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', 'Request failed', { cause })
+  Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', undefined, { cause })
 
 /**
  * How the client sends its protocol requests (discovery, token, revocation; never the app's API
