@@ -76,11 +76,11 @@ export async function withTabLock<T>(
     await wait(50 + Math.random() * 50)
   }
   // A failing storage must neither surface as an unhandled rejection nor replace fn's outcome.
-  const renew = setInterval(() => mine().then((ok) => ok && lease()).catch(() => {}), leaseMs / 3)
+  const renew = setInterval(() => mine().then((ok) => (ok ? lease() : undefined)).catch(() => {}), leaseMs / 3)
   try {
     return await fn()
   } finally {
     clearInterval(renew)
-    await mine().then((ok) => ok && storage.del(key)).catch(() => {})
+    await mine().then((ok) => (ok ? storage.del(key) : undefined)).catch(() => {})
   }
 }
