@@ -62,6 +62,11 @@ describe('one session across tabs in Chromium', () => {
       { timeout: 5_000 },
     )
 
+  /** No uncaught exception, unhandled rejection or `console.error` from script in any of the tabs. */
+  const expectNoExceptions = (h: Harness, tabs: Page[]) => {
+    for (const tab of tabs) expect(h.exceptions(tab)).toEqual([])
+  }
+
   /** The page's events named `name`, each reduced to its detail. */
   const eventsOf = async (h: Harness, tab: Page, name: string) =>
     (await h.events(tab)).filter((event) => event.name === name).map((event) => event.detail)
@@ -91,7 +96,7 @@ describe('one session across tabs in Chromium', () => {
     // The tabs tell the same story: one refreshed on demand, the others took its token from storage.
     const sources = await Promise.all(tabs.map(async (tab) => (await eventsOf(h, tab, 'tokenRefreshed')).map((detail) => detail.source)))
     expect(sources.flat().sort()).toEqual(['demand', 'otherTab', 'otherTab', 'otherTab', 'otherTab'])
-    for (const tab of tabs) expect(h.exceptions(tab)).toEqual([])
+    expectNoExceptions(h, tabs)
   })
 
   it('completes the refresh in another tab when the tab holding the lock is closed mid-refresh', async () => {
@@ -128,6 +133,7 @@ describe('one session across tabs in Chromium', () => {
     expect(await h.state(idle)).toMatchObject({ status: 'signedIn' })
     expect(h.pageRequests(idle)).toEqual([])
     expect(await tokensOf(h, [waiter, idle])).toEqual([tokenOf(outcome), tokenOf(outcome)])
+    expectNoExceptions(h, [waiter, idle])
   })
 
   it('signs out the other tab within a second of a sign-out, with no request of its own', async () => {
@@ -150,6 +156,7 @@ describe('one session across tabs in Chromium', () => {
     expect(h.pageRequests(a).filter((request) => request.at >= signedOutAt && request.method === 'POST')).toHaveLength(revocations.length)
     expect(await h.state(a)).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
     for (const tab of [a, b]) expect(await eventsOf(h, tab, 'signedOut')).toEqual([{ reason: 'signed_out' }])
+    expectNoExceptions(h, [a, b])
     expect(await h.getAccessToken(b)).toMatchObject({ error: { code: 'login_required' } })
     expect(h.pageRequests(b).length).toBe(bSent)
   })
@@ -184,6 +191,7 @@ describe('one session across tabs in Chromium', () => {
       { error: expect.objectContaining({ code: 'server_error', retryable: true }), willRetry: true },
     ])
     for (const tab of tabs) expect(await eventsOf(h, tab, 'sessionExpired')).toEqual([])
+    expectNoExceptions(h, tabs)
   })
 
   it('waits at least the 2 seconds Retry-After asks for after a 429', async () => {
@@ -206,6 +214,7 @@ describe('one session across tabs in Chromium', () => {
     expect(await eventsOf(h, tabs[0], 'error')).toEqual([
       { error: expect.objectContaining({ code: 'rate_limited', retryable: true }), willRetry: true },
     ])
+    expectNoExceptions(h, tabs)
   })
 
   it('sends nothing while offline across expiry, and refreshes once when back online', async () => {
@@ -246,6 +255,7 @@ describe('one session across tabs in Chromium', () => {
     // Back online, one tab refreshed (the wake-up re-check counts as scheduled) and the other took its token.
     const sources = await Promise.all(tabs.map(async (tab) => (await eventsOf(h, tab, 'tokenRefreshed')).map((detail) => detail.source)))
     expect(sources.flat().sort()).toEqual(['otherTab', 'scheduled'])
+    expectNoExceptions(h, tabs)
   })
 
   it('signs out every tab with session_expired when the server revoked the refresh token', async () => {
@@ -269,6 +279,7 @@ describe('one session across tabs in Chromium', () => {
     const refresher = tabs.find((tab, i) => h.pageRequests(tab).slice(sent[i]).some((request) => request.path === TOKEN))!
     expect(await h.events(refresher)).toContainEqual(expect.objectContaining({ name: 'sessionExpired', detail: { error: expect.objectContaining({ code: 'invalid_grant' }) } }))
     expect(await statuses(h, tabs)).toEqual(tabs.map(() => expect.objectContaining({ status: 'signedOut', reason: 'session_expired' })))
+    expectNoExceptions(h, tabs)
   })
 
   it('reads a tampered session record as signed out after reload, with no exception', async () => {
