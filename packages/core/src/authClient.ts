@@ -39,6 +39,14 @@ const TRANSACTION_TTL = 600_000
 const RESPONSE_PARAMS = /^(code|state|iss|error.*)$/
 const ignore = () => {}
 
+/** `url` with the non-empty `params` added (an array value as one parameter per item), as a string. */
+const withParams = (url: URL, params: Record<string, unknown>) => {
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of [value || []].flat()) url.searchParams.append(name, item as string)
+  }
+  return url.href
+}
+
 /**
  * Creates a client for one authorization server and one public client. Validates the options at
  * once (`TypeError` naming the option). Creating it touches nothing: the session is restored from
@@ -298,14 +306,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         prompt,
         login_hint: loginHint,
       }
-      for (const [name, value] of Object.entries(params)) {
-        for (const item of [value || []].flat()) url.searchParams.append(name, item)
-      }
       const transaction: Transaction = { v: 1, verifier, nonce, appState, returnTo, expiresAt: now() + TRANSACTION_TTL }
       await storage.set(prefix + params.state, transaction)
       // A transaction kept only in this page's memory would not survive the redirect.
       if (storage.failure) throw new AuthError('storage_unavailable', undefined, { cause: storage.failure.error })
-      navigate(url.href)
+      navigate(withParams(url, params))
     } catch (error) {
       fail(error)
     }
@@ -401,19 +406,26 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
             async () => !(rotated = await readSession().then((s) => (s && s.refreshToken !== sent ? s : undefined))),
           )
         } catch (error) {
-          if (!rotated || session !== current) throw error
+          if (!rotated || session !== current) throw await end(error)
           adopt(rotated, 'otherTab')
           return rotated
         }
       }, { storage: storage.lease, timeoutMs: retry.timeoutMs })
     } catch (cause) {
+      return fail(await end(cause))
+    }
+
+    /**
+     * Ends the session when the server ended it, or when it ran out with nothing to renew it. Under
+     * the lock, this happens before the next tab holds it: that tab then finds no session and sends nothing.
+     */
+    async function end(cause: unknown) {
       const error = toAuthError(cause)
-      // The server ended the session, or it ran out with nothing to renew it.
       if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current, 0)))) {
         emit('sessionExpired', { error })
         await signedOut('session_expired', error)
       }
-      return fail(error)
+      return error
     }
   }
 
@@ -462,13 +474,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
             await oauth.revocationRequest(as, client, oauth.None(), token, http(as.revocation_endpoint)))))
       }
       if (redirect && as.end_session_endpoint) {
-        const url = endpoint(as.end_session_endpoint)
-        for (const [name, value] of Object.entries({
+        navigate(withParams(endpoint(as.end_session_endpoint), {
           client_id: clientId,
           id_token_hint: previous?.idToken,
           post_logout_redirect_uri: config.postLogoutRedirectUri,
-        })) if (value) url.searchParams.set(name, value)
-        navigate(url.href)
+        }))
       }
     } catch {
       // Signed out here already; a server that cannot be reached keeps the tokens until they expire.
