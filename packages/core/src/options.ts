@@ -37,7 +37,8 @@ export interface AuthClientOptions {
   /** The clock, in epoch milliseconds. Default: `Date.now`. */
   now?: () => number
   /**
-   * How long before expiry the access token is refreshed, in seconds. Default 60. While someone
+   * How long before expiry the access token is refreshed, in seconds. Default 60; for a token that
+   * lives shorter than twice this, half its lifetime (a 30 s token is renewed 15 s before expiry). While someone
    * listens, a timer refreshes ahead of time, up to 10% of this later (at most 5 s: jitter, so that
    * tabs do not wake at once); any read closer to expiry refreshes too.
    */
