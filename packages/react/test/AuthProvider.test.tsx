@@ -222,7 +222,11 @@ describe('AuthProvider', () => {
       </StrictMode>,
     )
     // Restoring decrypts the stored session (IndexedDB, WebCrypto), which settles outside the fake clock.
-    await act(() => vi.waitFor(() => expect(status()).toBe('signedIn')))
+    // Each check lets React commit (React 18 flushes an act() scope only when it ends).
+    await vi.waitFor(async () => {
+      await act(() => vi.advanceTimersByTimeAsync(0))
+      expect(status()).toBe('signedIn')
+    })
     expect(vi.getTimerCount()).toBeGreaterThan(0)
 
     unmount()
