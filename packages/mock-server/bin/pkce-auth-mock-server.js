@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The local authorization server for the playground and manual testing. Installed, it runs the built
-// package; from the repo (no dist yet) it runs the TypeScript sources under `node --import tsx`.
-const { cliServerOptions, createMockServer, parseCliArgs, usage } = await import('../dist/index.js').catch((error) => {
-  if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error
-  return import('../src/index.ts')
-})
+// package; in the repo, `npm run dev` runs it under `node --import tsx`, and then it runs the
+// TypeScript sources, so a stale build is never what you are testing.
+const underTsx = process.execArgv.some((arg) => arg.includes('tsx'))
+const { cliServerOptions, createMockServer, parseCliArgs, usage } = await (underTsx
+  ? import('../src/index.ts')
+  : import('../dist/index.js'))
 
 let args
 try {
