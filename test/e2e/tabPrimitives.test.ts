@@ -118,4 +118,18 @@ describe('cross-tab building blocks in Chromium', () => {
     expect(dump).toContain('e2e-record')
     expect(dump).not.toContain('e2e-secret-token')
   })
+
+  it('keeps every record readable when two tabs create the encryption key at once', async () => {
+    const read = (tab: Page, key: string) =>
+      tab.evaluate((key) => window.modules.encryptedStorage(window.modules.idbStorage()).get(key), key)
+    for (let round = 0; round < 10; round++) {
+      // A fresh origin has no key yet: both tabs' first writes race to create it.
+      await tabs[0]!.evaluate(() => window.modules.idbStorage().del('encryption-key'))
+      await Promise.all(tabs.map((tab, i) =>
+        tab.evaluate(([key, value]) => window.modules.encryptedStorage(window.modules.idbStorage()).set(key!, value), [`race-${round}-${i}`, `value-${i}`])))
+      for (const tab of tabs) {
+        expect([await read(tab, `race-${round}-0`), await read(tab, `race-${round}-1`)]).toEqual(['value-0', 'value-1'])
+      }
+    }
+  })
 })

@@ -31,13 +31,16 @@ export function encryptedStorage(inner: AuthStorage, keyStorage: AuthStorage = i
   const params = (key: string, iv: Uint8Array<ArrayBuffer>) => ({ name: AES, iv, additionalData: new TextEncoder().encode(key) })
 
   // The key is not cached: another tab may have created it, and the stored one is the truth.
-  const writeKey = async (): Promise<CryptoKey> => {
+  const createKey = async (): Promise<CryptoKey> => {
     const stored = await keyStorage.get<CryptoKey>(ENCRYPTION_KEY_RECORD)
     if (stored) return stored
     await keyStorage.set(ENCRYPTION_KEY_RECORD, await crypto.subtle.generateKey({ name: AES, length: 256 }, false, ['encrypt', 'decrypt']))
-    // Read back, so two tabs creating a key at once both continue with the one that was kept.
+    // Read back, so that without Web Locks two tabs creating a key at once most likely go on with the one kept.
     return (await keyStorage.get<CryptoKey>(ENCRYPTION_KEY_RECORD))!
   }
+  // Tabs take turns creating the key, so none encrypts under a key that another then overwrites.
+  const writeKey = (): Promise<CryptoKey> =>
+    globalThis.navigator?.locks ? navigator.locks.request(ENCRYPTION_KEY_RECORD, createKey) : createKey()
 
   return {
     async get<T>(key: string) {

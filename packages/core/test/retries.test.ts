@@ -170,10 +170,12 @@ describe('offline', () => {
 
 describe('refresh lock', () => {
   it('rejects with a retryable timeout when another tab holds the lock too long, keeping the user signed in', async () => {
-    // A lock manager whose lock another tab never releases.
+    // A lock manager whose refresh lock another tab never releases (other locks are granted at once).
     const locks = {
-      request: (_name: string, { signal }: { signal: AbortSignal }) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      request: (_name: string, options: { signal: AbortSignal } | (() => unknown)) =>
+        typeof options === 'function'
+          ? options()
+          : new Promise((_, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason))),
     }
     vi.spyOn(navigator, 'locks', 'get').mockReturnValue(locks as unknown as LockManager)
     const { auth, mock, clock } = await signedIn({ retry: { timeoutMs: 50 } })
