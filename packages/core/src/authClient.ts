@@ -278,8 +278,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const as = await server()
     const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
     const next = toSession(response, now(), config.scope || undefined, previous)
-    // Signed out (or in again) while the request was in flight: this result is stale.
-    if (session !== previous) throw new AuthError('login_required')
+    // A refresh whose session was signed out (or in again) while in flight is stale; a sign-in is not.
+    if (message.type != 'signedIn' && session !== previous) throw new AuthError('login_required')
     await save(next, message, source)
     return next
   }
@@ -338,7 +338,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, transaction.verifier, options),
         (as, client, response) =>
           oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
-        session,
+        // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
+        undefined,
         { type: 'signedIn' },
       )
       return { appState: transaction.appState, returnTo: transaction.returnTo }

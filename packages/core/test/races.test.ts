@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createTestClient } from '../../../test/helpers/createTestClient'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+type Test = ReturnType<typeof createTestClient>
+
+/**
+ * Holds back the next token request of `grantType` until the returned `release` is called, so a
+ * test can order it against another action. `sent` resolves once the request has reached the fetch.
+ */
+function holdTokenRequest(test: Test, grantType: string) {
+  let release!: () => void
+  let arrived!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const sent = new Promise<void>((resolve) => (arrived = resolve))
+  const send = test.fetch.getMockImplementation()!
+  let held = false
+  test.fetch.mockImplementation(async (input, init) => {
+    if (!held && new URLSearchParams(String(init?.body)).get('grant_type') === grantType) {
+      held = true
+      arrived()
+      await gate
+    }
+    return send(input, init)
+  })
+  return { release, sent }
+}
+
+describe('races', () => {
+  it('a second sign-in keeps nothing of the previous session', async () => {
+    const test = createTestClient()
+    await test.signIn({ scope: 'openid admin' })
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn', user: { sub: expect.any(String) } })
+    expect(test.auth.getState()).not.toHaveProperty('user.unverified')
+    // Signed in again without openid: no ID token, so the user comes from the new access token.
+    await test.signIn({ scope: 'admin' })
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn', scope: 'admin', user: { unverified: true } })
+  })
+
+
+  it('a sign-in completes when a refresh finishes during its code exchange', async () => {
+    const clock = { now: Date.now() }
+    const test = createTestClient({ now: () => clock.now })
+    await test.signIn()
+    clock.now += 3_600_000
+    const callback = await test.authorize()
+    const { release, sent } = holdTokenRequest(test, 'authorization_code')
+    const redirect = test.auth.handleRedirect(callback)
+    await sent
+    await test.auth.getAccessToken()
+    release()
+    await expect(redirect).resolves.toEqual({})
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn', expiresAt: clock.now + 3_600_000 })
+    expect(test.auth.getState()).not.toHaveProperty('error')
+  })
+
+})
