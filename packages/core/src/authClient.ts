@@ -278,8 +278,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const as = await server()
     const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
     const next = toSession(response, now(), config.scope || undefined, previous)
-    // A refresh whose session was signed out (or in again) while in flight is stale; a sign-in is not.
-    if (message.type != 'signedIn' && session !== previous) throw new AuthError('login_required')
+    // A refresh whose session was signed out (or in again) while in flight is stale: the session now
+    // in hand, if any, is the answer. A sign-in is never stale.
+    if (message.type != 'signedIn' && session !== previous) {
+      if (session) return session
+      throw new AuthError('login_required')
+    }
     await save(next, message, source)
     return next
   }

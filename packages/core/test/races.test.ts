@@ -57,4 +57,22 @@ describe('races', () => {
     expect(test.auth.getState()).not.toHaveProperty('error')
   })
 
+
+  it('a refresh overtaken by a sign-in resolves to the new session token', async () => {
+    const clock = { now: Date.now() }
+    const test = createTestClient({ now: () => clock.now })
+    await test.signIn()
+    clock.now += 3_600_000
+    const callback = await test.authorize()
+    const { release, sent } = holdTokenRequest(test, 'refresh_token')
+    const token = test.auth.getAccessToken()
+    await sent
+    await test.auth.handleRedirect(callback)
+    const signedIn = test.auth.getState()
+    const fresh = await test.auth.getAccessToken()
+    release()
+    await expect(token).resolves.toBe(fresh)
+    expect(test.auth.getState()).toBe(signedIn)
+  })
+
 })
