@@ -206,11 +206,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
   const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)
 
-  /** Shows a failure in the state, tells the `error` listeners (not of a mere "not signed in"), and rejects with it. */
+  /**
+   * Shows a failure in the state, tells the `error` listeners, and rejects with it. A mere "not signed
+   * in" is no news: it changes neither, so asking for a token while signed out leaves the state as it is.
+   */
   const fail = (cause: unknown): never => {
     const error = toAuthError(cause)
-    dispatch({ type: 'failed', error })
-    if (error.code !== 'login_required') emit('error', { error, willRetry: false })
+    if (error.code !== 'login_required') {
+      dispatch({ type: 'failed', error })
+      emit('error', { error, willRetry: false })
+    }
     throw error
   }
 

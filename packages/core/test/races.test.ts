@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { AuthState } from '@pkce-auth/core'
 import { createTestClient } from '../../../test/helpers/createTestClient'
 
 afterEach(() => {
@@ -73,6 +74,19 @@ describe('races', () => {
     release()
     await expect(token).resolves.toBe(fresh)
     expect(test.auth.getState()).toBe(signedIn)
+  })
+
+
+  it('getAccessToken while signed out leaves the state as it is', async () => {
+    const test = createTestClient()
+    await test.auth.getAccessToken().catch(() => {})
+    const before: AuthState = test.auth.getState()
+    const listener = vi.fn()
+    test.auth.subscribe(listener)
+    await expect(test.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    await expect(test.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    expect(test.auth.getState()).toBe(before)
+    expect(listener).not.toHaveBeenCalled()
   })
 
 })
