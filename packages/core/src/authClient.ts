@@ -133,8 +133,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   /** The timer is a hint: expiry is also re-checked on every read and whenever the page wakes. */
   const check = () => {
     if (session && !fresh(session) && online()) {
-      // A refresh that failed for now is tried again later (the requests themselves were retried already).
-      token(undefined, false, 'scheduled').catch(() => stopWake && (timer = setTimeout(check, 30_000)))
+      // A refresh that failed for now is tried again later (the requests themselves were retried already),
+      // by one timer however many checks shared that refresh, so that `dispose` can clear it.
+      token(undefined, false, 'scheduled').catch(() => stopWake && (clearTimeout(timer), (timer = setTimeout(check, 30_000))))
     }
   }
   const schedule = () => {

@@ -89,4 +89,21 @@ describe('races', () => {
     expect(listener).not.toHaveBeenCalled()
   })
 
+
+  it('leaves no timer behind after dispose when refreshes on wake failed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const test = createTestClient()
+    await test.signIn()
+    const errors = vi.fn()
+    test.auth.on('error', errors)
+    test.mock.faults.add({ path: '/v2/oauth/token', status: 503, count: 100 })
+    vi.setSystemTime(Date.now() + 3_600_000)
+    // Focus and visibility often come together: two checks share one failing refresh.
+    window.dispatchEvent(new Event('focus'))
+    window.dispatchEvent(new Event('focus'))
+    await vi.waitFor(() => expect(errors).toHaveBeenCalled())
+    await vi.advanceTimersByTimeAsync(0)
+    test.auth.dispose()
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })
