@@ -84,6 +84,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopWake: (() => void) | undefined
   let channel: TabChannel | undefined
+  let inbox = Promise.resolve()
   let refreshing: Promise<Session> | undefined
   let metadata: Promise<oauth.AuthorizationServer> | undefined
   // Memory until the client starts in a browser: then the configured storage.
@@ -165,7 +166,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const tabs = () => {
     if (browser && !disposed && !channel) {
       channel = createTabChannel(name)
-      channel.subscribe((message) => void receive(message))
+      // One message at a time, in order: a sign-out never lands while an earlier message still reads storage.
+      channel.subscribe((message) => void (inbox = inbox.then(() => receive(message)).catch(ignore)))
     }
     return channel
   }

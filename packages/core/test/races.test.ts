@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AuthState } from '@pkce-auth/core'
-import { createTestClient } from '../../../test/helpers/createTestClient'
+import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -105,5 +105,31 @@ describe('races', () => {
     await vi.advanceTimersByTimeAsync(0)
     test.auth.dispose()
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('tab messages', () => {
+  it('are followed in the order sent, so a sign-out right after a refresh leaves the tab signed out', async () => {
+    const clock = { now: Date.now() }
+    const a = createTestClient({ storage: 'indexeddb', now: () => clock.now })
+    await a.signIn()
+    const b = createTestClient({ storage: 'indexeddb', now: () => clock.now, mock: a.mock, clientId: a.clientId })
+    const stop = b.auth.subscribe(() => {})
+    try {
+      await b.auth.getAccessToken()
+      // Tab A refreshes, then signs out: B reads the refreshed session while the sign-out is on its way.
+      a.auth.dispose()
+      await a.auth.getAccessToken({ forceRefresh: true })
+      const channel = new BroadcastChannel(`pkce-auth:${TEST_ISSUER}:${a.clientId}`)
+      channel.postMessage({ type: 'tokensUpdated' })
+      channel.postMessage({ type: 'signedOut', reason: 'signed_out' })
+      channel.close()
+      await expect.poll(() => b.auth.getState().status).toBe('signedOut')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(b.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+    } finally {
+      stop()
+      b.auth.dispose()
+    }
   })
 })
