@@ -205,6 +205,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (next) adopt(next, source)
     else apply(undefined, { type: 'signedOut', reason: message.reason as SignOutReason, error })
     await (next ? storage.set(sessionKey, next) : storage.del(sessionKey))
+    // Signed out (here or by another tab) while this session was being written: take the write back
+    // and tell nobody, rather than bring the session back to every tab and the next page load.
+    if (next && !session) return storage.del(sessionKey)
     tabs()?.post(message)
   }
   const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)

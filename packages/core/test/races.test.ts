@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { AuthState } from '@pkce-auth/core'
+import { memoryStorage } from '@pkce-auth/core'
+import type { AuthState, AuthStorage } from '@pkce-auth/core'
 import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 
 afterEach(() => {
@@ -129,6 +130,49 @@ describe('tab messages', () => {
       expect(b.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
     } finally {
       stop()
+      b.auth.dispose()
+    }
+  })
+
+  it('do not bring back a session that another tab signed out while this tab was storing its refresh', async () => {
+    const shared = memoryStorage()
+    // Tab A's writes of the session can be held back, as a slow IndexedDB write would be.
+    let hold: Promise<void> | undefined
+    let arrived!: () => void
+    const writing = new Promise<void>((resolve) => (arrived = resolve))
+    const storageA: AuthStorage = {
+      get: (key) => shared.get(key),
+      del: (key) => shared.del(key),
+      set: async (key, value) => {
+        if (hold && key.endsWith(':session')) {
+          arrived()
+          await hold
+        }
+        return shared.set(key, value)
+      },
+    }
+    const a = createTestClient({ storage: storageA })
+    await a.signIn()
+    const b = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
+    const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
+    try {
+      await b.auth.getAccessToken()
+      let release!: () => void
+      hold = new Promise((resolve) => (release = resolve))
+      const refreshed = a.auth.getAccessToken({ forceRefresh: true })
+      await writing
+      await b.auth.signOut({ revoke: false })
+      await expect.poll(() => a.auth.getState().status).toBe('signedOut')
+      release()
+      await refreshed.catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(b.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      expect(a.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      const reloaded = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
+      await expect(reloaded.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    } finally {
+      stops.forEach((stop) => stop())
+      a.auth.dispose()
       b.auth.dispose()
     }
   })
