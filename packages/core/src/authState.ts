@@ -47,7 +47,8 @@ export type AuthEvent =
 
 /**
  * Applies an event to a state. Pure; returns `state` itself when nothing changed, so the snapshot's
- * identity changes only on a real change.
+ * identity changes only on a real change. A failure like the one shown (same code) is no change: a
+ * refresh failing again and again (offline, a server down) does not notify the listeners each time.
  */
 export function reduce(state: AuthState, event: AuthEvent): AuthState {
   const { type, ...fields } = event
@@ -58,6 +59,9 @@ export function reduce(state: AuthState, event: AuthEvent): AuthState {
     // A failure keeps the user signed in (or out), with the error beside.
     : { ...state, ...fields }
   ) as AuthState
-  const same = (key: string) => next[key as keyof AuthState] === state[key as keyof AuthState]
+  const same = (key: string) => {
+    const [a, b] = [next, state].map((s) => s[key as keyof AuthState] as { code?: string } | undefined)
+    return a === b || (key == 'error' && a?.code === b?.code)
+  }
   return Object.keys({ ...state, ...next }).every(same) ? state : next
 }

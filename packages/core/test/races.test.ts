@@ -91,6 +91,24 @@ describe('races', () => {
   })
 
 
+  it('notifies once while refreshes ahead of expiry keep failing the same way', async () => {
+    const clock = { now: Date.now() }
+    const test = createTestClient({ now: () => clock.now })
+    await test.signIn()
+    const token = await test.auth.getAccessToken()
+    clock.now += 3_600_000 - 30_000
+    test.mock.faults.add({ path: '/v2/oauth/token', status: 503, count: 3 })
+    const listener = vi.fn()
+    test.auth.subscribe(listener)
+    try {
+      for (let i = 0; i < 3; i++) await expect(test.auth.getAccessToken()).resolves.toBe(token)
+      expect(test.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
+      expect(listener).toHaveBeenCalledTimes(1)
+    } finally {
+      test.auth.dispose()
+    }
+  })
+
   it('leaves no timer behind after dispose when refreshes on wake failed', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const test = createTestClient()
