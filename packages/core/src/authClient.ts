@@ -124,9 +124,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   /**
    * How long before expiry a token is renewed: the leeway, but at most half the token's lifetime, so
-   * that a token living shorter than the leeway is not renewed at once, and again, and again.
+   * that a token living shorter than the leeway is not renewed at once, and again, and again. One
+   * that cannot be renewed is used until it expires, when the timer ends the session.
    */
-  const margin = (s: Session) => Math.min(leeway, (s.lifetime ?? 0) / 2 || leeway)
+  const margin = (s: Session) => s.refreshToken ? Math.min(leeway, (s.lifetime ?? 0) / 2 || leeway) : 0
   /** True when `s` stays valid for more than `ms` (by default its renewal margin). */
   const fresh = (s: Session | undefined, ms?: number): s is Session => !!s && s.expiresAt - now() > (ms ?? margin(s))
   const online = () => globalThis.navigator?.onLine !== false

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '@pkce-auth/core'
 import type { AuthState, AuthStorage } from '@pkce-auth/core'
-import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
+import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -104,6 +104,27 @@ describe('races', () => {
       for (let i = 0; i < 3; i++) await expect(test.auth.getAccessToken()).resolves.toBe(token)
       expect(test.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
       expect(listener).toHaveBeenCalledTimes(1)
+    } finally {
+      test.auth.dispose()
+    }
+  })
+
+  it('signs out at expiry a listened-to session that has no refresh token', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const clientId = 'no-refresh-token-timer-app'
+    const test = createTestClient({
+      clientId,
+      server: { clients: [{ clientId, redirectUris: [TEST_REDIRECT_URI], allowedGrantTypes: ['authorization_code'] }] },
+    })
+    await test.signIn()
+    const expired = vi.fn()
+    test.auth.on('sessionExpired', expired)
+    try {
+      await vi.advanceTimersByTimeAsync(3_600_000 - 1_000)
+      expect(test.auth.getState()).toMatchObject({ status: 'signedIn' })
+      await vi.advanceTimersByTimeAsync(2_000)
+      await vi.waitFor(() => expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired' }))
+      expect(expired).toHaveBeenCalledTimes(1)
     } finally {
       test.auth.dispose()
     }
