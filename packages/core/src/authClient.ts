@@ -78,6 +78,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   let state: AuthState = { status: 'loading' }
   let session = undefined as Session | undefined
+  // Counts the sessions ended in this tab, so a write that a sign-out overtook can tell.
+  let signOuts = 0
   let ready: Promise<void> | undefined
   let browser = false
   let disposed = false
@@ -187,6 +189,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   /** Changes the session in this tab: memory, state, events and timer (no storage, no other tab). */
   const apply = (next: Session | undefined, event: AuthEvent, source?: Source) => {
     const [previous, before] = [session, state]
+    if (previous && !next) signOuts++
     session = next
     dispatch(event)
     schedule()
@@ -203,12 +206,22 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   /** A change made here: applied, stored, then told to the other tabs (which read it from storage). */
   const save = async (next: Session | undefined, message: TabMessage, source?: Source, error?: AuthError) => {
-    if (next) adopt(next, source)
-    else apply(undefined, { type: 'signedOut', reason: message.reason as SignOutReason, error })
-    await (next ? storage.set(sessionKey, next) : storage.del(sessionKey))
-    // Signed out (here or by another tab) while this session was being written: take the write back
-    // and tell nobody, rather than bring the session back to every tab and the next page load.
-    if (next && !session) return storage.del(sessionKey)
+    if (next) {
+      // Stored before it is shown or used: a page reloaded (or closed) once the state says signed in
+      // keeps the session, and no other tab is left holding a refresh token this one has spent.
+      const before = signOuts
+      await storage.set(sessionKey, next)
+      // Signed out (here or by another tab) while this session was being written: take the write back
+      // and tell nobody, rather than bring the session back to every tab and the next page load.
+      if (signOuts !== before) {
+        await storage.del(sessionKey)
+        throw new AuthError('login_required')
+      }
+      adopt(next, source)
+    } else {
+      apply(undefined, { type: 'signedOut', reason: message.reason as SignOutReason, error })
+      await storage.del(sessionKey)
+    }
     tabs()?.post(message)
   }
   const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)

@@ -32,6 +32,21 @@ function holdTokenRequest(test: Test, grantType: string) {
 }
 
 describe('races', () => {
+  it('stores a new session before the state says signed in, so a reload right then keeps it', async () => {
+    const test = createTestClient()
+    const key = `pkce-auth:${TEST_ISSUER}:${test.clientId}:session`
+    // What storage holds at the moment each listener sees the session (memoryStorage reads at call time).
+    const stored: Promise<unknown>[] = []
+    test.auth.subscribe(() => {
+      if (test.auth.getState().status === 'signedIn') stored.push(test.storage.get(key))
+    })
+    await test.signIn()
+    await test.auth.getAccessToken({ forceRefresh: true })
+    expect(stored).toHaveLength(2)
+    for (const record of await Promise.all(stored)) expect(record).toBeDefined()
+    test.auth.dispose()
+  })
+
   it('a second sign-in keeps nothing of the previous session', async () => {
     const test = createTestClient()
     await test.signIn({ scope: 'openid admin' })
