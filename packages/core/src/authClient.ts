@@ -204,7 +204,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const adopt = (next: Session, source?: Source) =>
     apply(next, { type: 'signedIn', user: next.user, scope: next.scope, expiresAt: next.expiresAt }, source)
 
-  /** A change made here: applied, stored, then told to the other tabs (which read it from storage). */
+  /** A change made here: a new session stored then applied, an ended one applied then deleted; then told to the other tabs (which read storage). */
   const save = async (next: Session | undefined, message: TabMessage, source?: Source, error?: AuthError) => {
     if (next) {
       // Stored before it is shown or used: a page reloaded (or closed) once the state says signed in
