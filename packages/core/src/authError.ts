@@ -1,3 +1,5 @@
+import * as oauth from 'oauth4webapi'
+
 /**
  * What went wrong, as a caller would branch on it.
  *
@@ -74,13 +76,17 @@ export class AuthError extends Error {
 /**
  * Wraps any failure of a protocol step as an {@link AuthError}, keeping it as `cause`.
  * oauth4webapi's `ResponseBodyError` and `AuthorizationResponseError` carry the server's `error`;
- * its `OperationProcessingError` for an unexpected status carries the `Response` as `cause`. A
- * `TimeoutError` (a request's timeout, the refresh lock's wait) becomes `timeout`.
+ * its `OperationProcessingError` for an unexpected status carries the `Response` as `cause`, and its
+ * `WWWAuthenticateChallengeError` the parsed challenges. A `TimeoutError` (a request's timeout, the
+ * refresh lock's wait) becomes `timeout`.
  */
 export function toAuthError(cause: unknown): AuthError {
   if (cause instanceof AuthError) return cause
-  const { error, error_description, status = Object(cause).cause?.status, message, name } = Object(cause) as
-    Partial<AuthErrorOptions & Error>
+  const { code: from, cause: inner, message, name } = Object(cause)
+  // A token endpoint's 401 with a `WWW-Authenticate` challenge, which oauth4webapi throws before reading
+  // the body: the client failed to authenticate (RFC 6749 §5.2), unless the challenge names another error.
+  const challenged = from === oauth.WWW_AUTHENTICATE_CHALLENGE ? inner?.[0]?.parameters?.error ?? 'invalid_client' : undefined
+  const { error = challenged, error_description, status = inner?.status } = Object(cause) as AuthErrorOptions
   const code =
     name === 'TimeoutError' || status === 408 ? 'timeout'
     : status === 429 ? 'rate_limited'

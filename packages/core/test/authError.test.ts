@@ -47,6 +47,18 @@ describe('toAuthError', () => {
     })
   })
 
+  it('maps a 401 with a WWW-Authenticate challenge to the error it names, else invalid_client', async () => {
+    const challenged = async (challenge: string) => {
+      const response = new Response('{"error":"ignored"}', { status: 401, headers: { 'www-authenticate': challenge } })
+      const as = { issuer: 'https://auth.test', token_endpoint: 'https://auth.test/token' }
+      return oauth.processRefreshTokenResponse(as, { client_id: 'app' }, response).catch((error: unknown) => error)
+    }
+    const basic = await challenged('Basic realm="https://auth.test"')
+    expect(basic).toBeInstanceOf(oauth.WWWAuthenticateChallengeError)
+    expect(toAuthError(basic)).toMatchObject({ code: 'oauth_error', error: 'invalid_client', status: 401, cause: basic })
+    expect(toAuthError(await challenged('Bearer error="invalid_grant"'))).toMatchObject({ code: 'invalid_grant', status: 401 })
+  })
+
   it('maps a 429 to a retryable rate_limited, whatever the body says', async () => {
     expect(toAuthError(await bodyError(429, { error: 'slow_down' }))).toMatchObject({ code: 'rate_limited', retryable: true })
   })

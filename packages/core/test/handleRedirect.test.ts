@@ -199,6 +199,19 @@ describe('handleRedirect', () => {
     expect(await records(storage).get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
   })
 
+  it('maps the server not knowing the client (401 with a WWW-Authenticate challenge) to invalid_client', async () => {
+    const { auth, authorize, mock, clientId } = createTestClient()
+    const callback = await authorize()
+    mock.clients.remove(clientId)
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({
+      code: 'oauth_error',
+      error: 'invalid_client',
+      status: 401,
+      retryable: false,
+    })
+    expect(mock.requests.list().at(-1)).toMatchObject({ path: '/v2/oauth/token', status: 401 })
+  })
+
   it('maps a dropped connection to a retryable network error', async () => {
     const { auth, authorize, mock } = createTestClient({ retry: { attempts: 1 } })
     const callback = await authorize()
