@@ -499,9 +499,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     try {
       const as = await server()
       if (revoke && previous && as.revocation_endpoint) {
+        // A server that cannot revoke them keeps the tokens until they expire; the redirect still happens.
         await Promise.all([previous.refreshToken, previous.accessToken].map(async (token) =>
           token && oauth.processRevocationResponse(
-            await oauth.revocationRequest(as, client, oauth.None(), token, http(as.revocation_endpoint)))))
+            await oauth.revocationRequest(as, client, oauth.None(), token, http(as.revocation_endpoint))))).catch(ignore)
       }
       if (redirect && as.end_session_endpoint) {
         navigate(withParams(endpoint(as.end_session_endpoint), {
@@ -511,7 +512,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         }))
       }
     } catch {
-      // Signed out here already; a server that cannot be reached keeps the tokens until they expire.
+      // Signed out here already; without the server's metadata there is nothing to revoke or redirect to.
     }
   }
 

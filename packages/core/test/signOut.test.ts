@@ -86,6 +86,24 @@ describe('signOut', () => {
     })
   })
 
+  it('still redirects to the end-session endpoint when revocation fails', async () => {
+    const metadata = {
+      issuer: TEST_ISSUER,
+      authorization_endpoint: `${TEST_ISSUER}/v2/oauth/authorize`,
+      token_endpoint: `${TEST_ISSUER}/v2/oauth/token`,
+      revocation_endpoint: `${TEST_ISSUER}/v2/oauth/revoke`,
+      end_session_endpoint: `${TEST_ISSUER}/logout`,
+    }
+    const test = createTestClient({ metadata })
+    await test.signIn()
+    test.mock.faults.add({ path: '/v2/oauth/revoke', status: 503, count: 2 })
+    await test.auth.signOut({ redirect: true })
+    expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth/revoke').map((r) => r.status)).toEqual([503, 503])
+    expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+    expect(test.navigate).toHaveBeenCalledTimes(2)
+    expect(test.navigate.mock.lastCall![0]).toMatch(`${TEST_ISSUER}/logout?client_id=${test.clientId}`)
+  })
+
   it('does not redirect when the server has no end-session endpoint', async () => {
     const test = createTestClient()
     await test.signIn()
