@@ -5,11 +5,17 @@ import type { AuthEvent, AuthState, SignOutReason } from './authState'
 import { reduce } from './authState'
 import { createClientStorage } from './clientStorage'
 import { watchWake } from './lifecycle'
+import type { Transaction } from './authorizationRequest'
+import { createAuthorizationRequest } from './authorizationRequest'
+import { bearerFetch } from './bearerFetch'
 import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
 import type { HttpOptions } from './protocolFetch'
 import { protocolFetch } from './protocolFetch'
+import { isCallbackUrl, withoutResponseParams, withParams } from './redirectUrl'
 import type { RetryOutcome } from './retryFetch'
+import type { CachedMetadata } from './serverMetadata'
+import { createServerMetadata } from './serverMetadata'
 import type { Session } from './session'
 import { isSession, toSession } from './session'
 import type { TabChannel, TabMessage } from './tabChannel'
@@ -17,35 +23,10 @@ import { createTabChannel } from './tabChannel'
 import { withTabLock } from './tabLock'
 import type { AuthClient, GetAccessTokenOptions, RedirectResult, SignInOptions, SignOutOptions } from './types'
 
-interface Transaction {
-  v: 1
-  verifier: string
-  nonce?: string
-  appState?: unknown
-  returnTo?: string
-  expiresAt: number
-}
-
-interface CachedMetadata {
-  v: 1
-  expiresAt: number
-  metadata: oauth.AuthorizationServer
-}
-
 type Source = AuthEvents['tokenRefreshed']['source']
 type Listener = [name: string, listener: (event?: any) => void]
 
-const TRANSACTION_TTL = 600_000
-const RESPONSE_PARAMS = /^(code|state|iss|error.*)$/
 const ignore = () => {}
-
-/** `url` with the non-empty `params` added (an array value as one parameter per item), as a string. */
-const withParams = (url: URL, params: Record<string, unknown>) => {
-  for (const [name, value] of Object.entries(params)) {
-    for (const item of [value || []].flat()) url.searchParams.append(name, item as string)
-  }
-  return url.href
-}
 
 /**
  * Creates a client for one authorization server and one public client. Validates the options at
@@ -67,7 +48,7 @@ const withParams = (url: URL, params: Record<string, unknown>) => {
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options)
-  const { clientId, redirectUri, now, navigate, endpoints, retry } = config
+  const { clientId, redirectUri, now, navigate, retry } = config
   const leeway = config.refreshLeewaySeconds * 1000
   const client: oauth.Client = { client_id: clientId }
   const issuer = new URL(config.issuer)
@@ -88,7 +69,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let channel: TabChannel | undefined
   let inbox = Promise.resolve()
   let refreshing: Promise<Session> | undefined
-  let metadata: Promise<oauth.AuthorizationServer> | undefined
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
   const listeners = new Set<Listener>()
@@ -257,32 +237,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   const http = protocolFetch(config.fetch, retry, (error) => emit('error', { error, willRetry: true }))
 
-  /** The server's metadata: static, cached in storage, or discovered (RFC 8414, then OpenID Connect). */
-  const server = () =>
-    (metadata ??= loadMetadata().catch((error) => {
-      metadata = undefined
-      throw error
-    }))
-
-  const loadMetadata = async () => {
-    const key = prefix + 'metadata'
-    const discover = async (algorithm: 'oauth2' | 'oidc') =>
-      oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...http(issuer), algorithm }))
-    let as = config.metadata ?? (await read<CachedMetadata>(key, (record) => record.expiresAt > now()))?.metadata
-    if (!as) {
-      as = await discover('oauth2').catch((error) => {
-        // Not found (or not served) at the RFC 8414 location: try OpenID Connect Discovery.
-        if (error.code !== oauth.RESPONSE_IS_NOT_CONFORM) throw error
-        return discover('oidc')
-      })
-      storage.set(key, { v: 1, expiresAt: now() + config.discoveryCacheSeconds * 1000, metadata: as }).catch(ignore)
-    }
-    return {
-      ...as,
-      token_endpoint: endpoints.token ?? as.token_endpoint,
-      revocation_endpoint: endpoints.revocation ?? as.revocation_endpoint,
-    }
-  }
+  const metadataKey = prefix + 'metadata'
+  const server = createServerMetadata({
+    ...config,
+    issuer,
+    http,
+    read: () => read<CachedMetadata>(metadataKey, (record) => record.expiresAt > now()),
+    write: (record) => storage.set(metadataKey, record),
+  })
 
   /** An endpoint from the metadata, as a URL, https unless on loopback. */
   const endpoint = (value: string | undefined) => {
@@ -317,40 +279,31 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (returnTo !== undefined && !/^\/(?![/\\])/.test(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
     await start()
     try {
-      const url = endpoint((await server()).authorization_endpoint)
-      const verifier = oauth.generateRandomCodeVerifier()
-      const nonce = scope?.split(' ').includes('openid') ? oauth.generateRandomNonce() : undefined
-      const params = {
-        ...config.extraAuthorizationParams,
-        ...extraParams,
-        response_type: 'code',
-        client_id: clientId,
-        redirect_uri: redirectUri,
-        scope,
-        state: oauth.generateRandomState(),
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        nonce,
-        resource: config.resource,
-        prompt,
-        login_hint: loginHint,
-      }
-      const transaction: Transaction = { v: 1, verifier, nonce, appState, returnTo, expiresAt: now() + TRANSACTION_TTL }
-      await storage.set(prefix + params.state, transaction)
+      const { url, state, transaction } = await createAuthorizationRequest(
+        endpoint((await server()).authorization_endpoint),
+        {
+          ...config.extraAuthorizationParams,
+          ...extraParams,
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          scope,
+          resource: config.resource,
+          prompt,
+          login_hint: loginHint,
+        },
+        { appState, returnTo },
+        now(),
+      )
+      await storage.set(prefix + state, transaction)
       // A transaction kept only in this page's memory would not survive the redirect.
       if (storage.failure) throw new AuthError('storage_unavailable', undefined, { cause: storage.failure.error })
-      navigate(withParams(url, params))
+      navigate(url)
     } catch (error) {
       fail(error)
     }
   }
 
-  const isRedirectCallback = (url: string | URL = location.href) => {
-    const { origin, pathname, searchParams } = new URL(url)
-    const expected = new URL(redirectUri)
-    return origin + pathname === expected.origin + expected.pathname && searchParams.has('state') &&
-      (searchParams.has('code') || searchParams.has('error'))
-  }
+  const isRedirectCallback = (url: string | URL = location.href) => isCallbackUrl(url, redirectUri)
 
   const completeRedirect = async (url: URL): Promise<RedirectResult> => {
     await start()
@@ -388,9 +341,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       // Whatever happens next, the response leaves the address bar, so a reload never replays it.
       // A second call reading the address (React StrictMode) finds the same result under the clean one.
       if (typeof location !== 'undefined' && location.href === href) {
-        const clean = new URL(href)
-        for (const name of [...clean.searchParams.keys()]) if (RESPONSE_PARAMS.test(name)) clean.searchParams.delete(name)
-        history.replaceState(history.state, '', clean)
+        history.replaceState(history.state, '', withoutResponseParams(href))
         redirects.set(location.href, result)
       }
     }
@@ -478,20 +429,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   const getAccessToken = ({ minValidity, forceRefresh }: GetAccessTokenOptions = {}) => token(minValidity, forceRefresh, 'demand')
 
-  const authFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    const send = async (forceRefresh?: boolean) => {
-      // A clone per attempt keeps the body replayable.
-      const attempt = request.clone()
-      attempt.headers.set('authorization', `Bearer ${await getAccessToken({ forceRefresh })}`)
-      return config.fetch(attempt)
-    }
-    const response = await send()
-    return response.status === 401 && /invalid_token/.test(response.headers.get('www-authenticate')!)
-      ? send(true)
-      : response
-  }
-
   const signOut = async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
     await start()
     const previous = session
@@ -532,7 +469,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     isRedirectCallback,
     handleRedirect,
     getAccessToken,
-    fetch: authFetch,
+    fetch: bearerFetch(getAccessToken, config.fetch),
     signOut,
     getState: () => (start(), state),
     subscribe: (listener) => listen('change', listener),

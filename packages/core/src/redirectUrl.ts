@@ -1,0 +1,25 @@
+/** The parameters of an authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`). */
+const RESPONSE_PARAMS = /^(code|state|iss|error.*)$/
+
+/** `url` with the non-empty `params` added (an array value as one parameter per item), as a string. */
+export const withParams = (url: URL, params: Record<string, unknown>) => {
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of [value || []].flat()) url.searchParams.append(name, item as string)
+  }
+  return url.href
+}
+
+/** True when `url` is `redirectUri` (same origin and path) carrying an authorization response: a `state`, and a `code` or an `error`. */
+export const isCallbackUrl = (url: string | URL, redirectUri: string) => {
+  const { origin, pathname, searchParams } = new URL(url)
+  const expected = new URL(redirectUri)
+  return origin + pathname === expected.origin + expected.pathname && searchParams.has('state') &&
+    (searchParams.has('code') || searchParams.has('error'))
+}
+
+/** `url` without the authorization response's parameters, so that a reload never replays them. */
+export const withoutResponseParams = (url: string) => {
+  const clean = new URL(url)
+  for (const name of [...clean.searchParams.keys()]) if (RESPONSE_PARAMS.test(name)) clean.searchParams.delete(name)
+  return clean
+}
