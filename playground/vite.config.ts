@@ -1,35 +1,22 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
-import { build } from 'esbuild'
 import { defineConfig } from 'vite'
 import type { Plugin } from 'vite'
+import { buildScriptTag } from '../scripts/scriptTagBuild.mjs'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const pkg = (name: string) => here(`../packages/${name}/src/index.ts`)
 
 /**
- * The script-tag build of the core, `window.PkceAuth`, made from source with esbuild: served at
- * `/pkce-auth.global.js` (and its map) in dev, emitted beside the pages by `vite build`. `plain.js`
+ * The script-tag build of the core, `window.PkceAuth`, made from source as `npm run build` makes it:
+ * served at `/pkce-auth.global.js` (and its map) in dev, emitted beside the pages by `vite build`. `plain.js`
  * is a classic script, which Vite does not bundle, so the build copies it as it is.
  */
 function scriptTagBuild(): Plugin {
   const bundle = async () => {
-    const result = await build({
-      entryPoints: [pkg('core')],
-      bundle: true,
-      format: 'iife',
-      globalName: 'PkceAuth',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      sourcemap: true,
-      outfile: 'pkce-auth.global.js',
-      write: false,
-      logLevel: 'silent',
-    })
-    const file = (suffix: string) => result.outputFiles.find((output) => output.path.endsWith(suffix))!.text
-    return { 'pkce-auth.global.js': file('.js'), 'pkce-auth.global.js.map': file('.js.map') }
+    const { js, map } = await buildScriptTag()
+    return { 'pkce-auth.global.js': js, 'pkce-auth.global.js.map': map }
   }
   return {
     name: 'pkce-auth-script-tag',

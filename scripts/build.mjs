@@ -1,10 +1,11 @@
 // `npm run build`: each package's ESM build (one file, dependencies external) with type declarations,
-// and the script-tag build of the core (IIFE exposing window.PkceAuth, minified, with a source map).
+// and the script-tag build of the core (see scriptTagBuild.mjs).
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildScriptTag } from './scriptTagBuild.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 // Built in dependency order: a package's declarations are checked against its dependencies' built ones.
@@ -28,17 +29,9 @@ for (const name of packages) {
   emitDeclarations(name, dir)
 }
 
-await build({
-  entryPoints: [join(root, 'packages/core/src/index.ts')],
-  outfile: join(root, 'packages/core/dist/pkce-auth.global.js'),
-  bundle: true,
-  format: 'iife',
-  globalName: 'PkceAuth',
-  minify: true,
-  sourcemap: true,
-  target: 'es2020',
-  logLevel: 'warning',
-})
+const scriptTag = await buildScriptTag()
+writeFileSync(join(root, 'packages/core/dist/pkce-auth.global.js'), scriptTag.js)
+writeFileSync(join(root, 'packages/core/dist/pkce-auth.global.js.map'), scriptTag.map)
 console.log(`built ${packages.map((p) => `@pkce-auth/${p}`).join(', ')} and packages/core/dist/pkce-auth.global.js`)
 
 function emitDeclarations(name, dir) {

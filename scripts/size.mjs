@@ -1,8 +1,12 @@
-// `npm run size`: bundle a minimal app for each entry the way a user would (esbuild, minified), gzip -9
-// it, print a table and fail when a budget is exceeded. React itself is external: we measure what we add.
+// `npm run size`: bundle a minimal app for each entry the way a user would, minified, gzip -9 it, print
+// a table and fail when a budget is exceeded. Apps are bundled twice, with esbuild and with rolldown (what
+// Vite 8 builds with), and the larger figure is checked. The script tag is the file `npm run build` ships.
+// React itself is external: we measure what we add.
 import { build } from 'esbuild'
+import { build as rolldown } from 'rolldown'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { buildScriptTag } from './scriptTagBuild.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const alias = {
@@ -14,7 +18,6 @@ const apps = [
   {
     name: 'core (sign-in, callback, token, sign-out)',
     budget: 9_500,
-    format: 'esm',
     code: `import { createAuthClient } from '@pkce-auth/core'
 const auth = createAuthClient({ issuer: 'https://auth.example', clientId: 'app', redirectUri: location.origin + '/callback' })
 if (auth.isRedirectCallback()) await auth.handleRedirect()
@@ -25,7 +28,6 @@ console.log(await auth.getAccessToken())`,
   {
     name: 'core + react (provider, useAuth)',
     budget: 10_500,
-    format: 'esm',
     code: `import { createElement } from 'react'
 import { createRoot } from 'react-dom/client'
 import { AuthProvider, useAuth } from '@pkce-auth/react'
@@ -36,40 +38,56 @@ function App() {
 }
 createRoot(document.body).render(createElement(AuthProvider, { issuer: 'https://auth.example', clientId: 'app', redirectUri: location.origin + '/callback' }, createElement(App)))`,
   },
-  {
-    name: 'script tag (IIFE, window.PkceAuth)',
-    budget: 10_000,
-    format: 'iife',
-    globalName: 'PkceAuth',
-    code: `export { createAuthClient, AuthError } from '@pkce-auth/core'`,
-  },
 ]
+const external = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client']
+const gzip = (code) => gzipSync(code, { level: 9 }).length
 
-async function measure(app) {
+async function withEsbuild(app) {
   const result = await build({
     stdin: { contents: app.code, resolveDir: root, loader: 'ts' },
     bundle: true,
     minify: true,
-    format: app.format,
-    globalName: app.globalName,
+    format: 'esm',
     target: 'es2022',
     write: false,
     alias,
-    external: ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client'],
+    external,
     logLevel: 'silent',
   })
-  const bytes = result.outputFiles[0].contents
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
+  return result.outputFiles[0].contents
+}
+
+async function withRolldown(app) {
+  const { output } = await rolldown({
+    input: 'app',
+    write: false,
+    platform: 'browser',
+    external,
+    resolve: { alias },
+    logLevel: 'silent',
+    plugins: [{ name: 'app', resolveId: (id) => (id === 'app' ? id : null), load: (id) => (id === 'app' ? app.code : null) }],
+    output: { format: 'esm', minify: true },
+  })
+  return output[0].code
 }
 
 const rows = []
 let failed = false
-for (const app of apps) {
-  const { min, gzip } = await measure(app)
-  const ok = gzip <= app.budget
+const row = (entry, budget, sizes) => {
+  const worst = Math.max(...Object.values(sizes).filter((size) => typeof size == 'number'))
+  const ok = worst <= budget
   failed ||= !ok
-  rows.push({ entry: app.name, 'min (B)': min, 'min+gzip (B)': gzip, 'budget (B)': app.budget, ok: ok ? 'yes' : 'OVER' })
+  rows.push({ entry, ...sizes, 'budget (B)': budget, ok: ok ? 'yes' : 'OVER' })
 }
+for (const app of apps) {
+  row(app.name, app.budget, {
+    'esbuild (B)': gzip(await withEsbuild(app)),
+    'rolldown (B)': gzip(await withRolldown(app)),
+  })
+}
+// Built with rolldown; esbuild would make it about 4% larger.
+row('script tag (pkce-auth.global.js, as shipped)', 10_000, { 'esbuild (B)': '-', 'rolldown (B)': gzip((await buildScriptTag()).js) })
+console.log('min+gzip (gzip -9) of each minified bundle, in bytes')
 console.table(rows)
 if (failed) {
   console.error('size: a budget is exceeded')

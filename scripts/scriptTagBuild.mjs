@@ -1,0 +1,32 @@
+// The script-tag build of the core: one IIFE file exposing `window.PkceAuth`, minified, with a source
+// map and no `eval` (it runs under `Content-Security-Policy: script-src 'self'`). `npm run build`
+// writes it, `npm run size` measures it and the playground serves it: all three the same file.
+// Rolldown with its minifier (what Vite 8 builds with) makes it about 4% smaller than esbuild's.
+import { build } from 'rolldown'
+import { fileURLToPath } from 'node:url'
+
+const entry = fileURLToPath(new URL('../packages/core/src/index.ts', import.meta.url))
+// Where the file is written: the source map's paths are relative to it.
+const dir = fileURLToPath(new URL('../packages/core/dist', import.meta.url))
+
+/** Builds the script-tag file in memory: `{ js, map }` (the source map as JSON text). */
+export async function buildScriptTag() {
+  const { output } = await build({
+    input: entry,
+    write: false,
+    platform: 'browser',
+    transform: { target: 'es2022' },
+    logLevel: 'warn',
+    output: {
+      format: 'iife',
+      name: 'PkceAuth',
+      dir,
+      entryFileNames: 'pkce-auth.global.js',
+      minify: true,
+      sourcemap: true,
+    },
+  })
+  const [chunk] = output
+  if (chunk?.type !== 'chunk' || !chunk.map) throw new Error('scriptTagBuild: rolldown produced no chunk with a source map')
+  return { js: chunk.code, map: chunk.map.toString() }
+}
