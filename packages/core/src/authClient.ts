@@ -23,6 +23,12 @@ import { createTabChannel } from './tabChannel'
 import { withTabLock } from './tabLock'
 import type { AuthClient, GetAccessTokenOptions, RedirectResult, SignInOptions, SignOutOptions } from './types'
 
+/** The sign-ins under way: each one's `state`, and when its transaction expires. */
+interface PendingTransactions {
+  v: 1
+  states: Record<string, number>
+}
+
 type Source = AuthEvents['tokenRefreshed']['source']
 type Listener = [name: string, listener: (event?: any) => void]
 
@@ -56,6 +62,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const name = `pkce-auth:${config.issuer}:${clientId}`
   const prefix = name + ':'
   const sessionKey = prefix + 'session'
+  // Under their own prefix, so that no `state` from an address bar names another record.
+  const transactionKey = (state: string) => prefix + 'transaction:' + state
+  const pendingKey = prefix + 'transactions'
 
   let state: AuthState = { status: 'loading' }
   let session = undefined as Session | undefined
@@ -294,13 +303,30 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         { appState, returnTo },
         now(),
       )
-      await storage.set(prefix + state, transaction)
+      await storage.set(transactionKey(state), transaction)
       // A transaction kept only in this page's memory would not survive the redirect.
       if (storage.failure) throw new AuthError('storage_unavailable', undefined, { cause: storage.failure.error })
+      await forgetAbandoned(state, transaction.expiresAt).catch(ignore)
       navigate(url)
     } catch (error) {
       fail(error)
     }
+  }
+
+  /**
+   * Lists this sign-in's transaction, and deletes those of sign-ins that never came back (expired):
+   * storage cannot list its keys, so this list is what finds them. Two tabs signing in at once may
+   * each drop the other's entry, which only leaves that record for longer.
+   */
+  const forgetAbandoned = async (state: string, expiresAt: number) => {
+    const pending: Record<string, number> = { ...(await read<PendingTransactions>(pendingKey, Boolean))?.states }
+    for (const [old, until] of Object.entries(pending)) {
+      if (until <= now()) {
+        await storage.del(transactionKey(old))
+        delete pending[old]
+      }
+    }
+    await storage.set(pendingKey, { v: 1, states: { ...pending, [state]: expiresAt } })
   }
 
   const isRedirectCallback = (url: string | URL = location.href) => isCallbackUrl(url, redirectUri)
@@ -309,7 +335,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     await start()
     try {
       const expectedState = url.searchParams.get('state')!
-      const key = prefix + expectedState
+      const key = transactionKey(expectedState)
       const transaction = await read<Transaction>(key, (record) => record.expiresAt > now())
       if (!transaction) throw new AuthError('state_mismatch')
       // One transaction, one code exchange.

@@ -18,6 +18,7 @@ const withParams = (url: string, params: Record<string, string | undefined>) => 
 }
 
 const stateOf = (url: string) => new URL(url).searchParams.get('state')!
+const transactionKeyOf = (clientId: string, url: string) => `pkce-auth:${TEST_ISSUER}:${clientId}:transaction:${stateOf(url)}`
 
 afterEach(() => {
   setAddress('about:blank')
@@ -71,10 +72,23 @@ describe('handleRedirect', () => {
   it('deletes the transaction after use', async () => {
     const { auth, authorize, storage, clientId } = createTestClient()
     const callback = await authorize()
-    const transactionKey = `pkce-auth:${TEST_ISSUER}:${clientId}:${stateOf(callback)}`
+    const transactionKey = transactionKeyOf(clientId, callback)
     expect(await records(storage).get(transactionKey)).toMatchObject({ v: 1 })
     await auth.handleRedirect(callback)
     expect(await records(storage).get(transactionKey)).toBeUndefined()
+  })
+
+  it('takes no other record for a transaction: a forged state named like one leaves the session as it is', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    for (const state of ['session', 'metadata', 'transactions']) {
+      const forged = `${TEST_REDIRECT_URI}?code=forged&state=${state}`
+      await expect(test.auth.handleRedirect(forged)).rejects.toMatchObject({ code: 'state_mismatch' })
+    }
+    expect(test.auth.getState().status).toBe('signedIn')
+    const reloaded = reloadTestClient(test)
+    await expect(reloaded.auth.getAccessToken()).resolves.toEqual(expect.any(String))
+    expect(reloaded.auth.getState().status).toBe('signedIn')
   })
 
   it('rejects a state it did not issue with state_mismatch and signs out with callback_failed', async () => {
@@ -174,7 +188,7 @@ describe('handleRedirect', () => {
     const first = createTestClient()
     const callback = await first.authorize()
     // A copy of the transaction lets a second client try the same code at the server.
-    const transactionKey = `pkce-auth:${TEST_ISSUER}:${first.clientId}:${stateOf(callback)}`
+    const transactionKey = transactionKeyOf(first.clientId, callback)
     const transaction = await records(first.storage).get(transactionKey)
     await first.auth.handleRedirect(callback)
     const second = createTestClient({ mock: first.mock, clientId: first.clientId })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AuthError, memoryStorage } from '@pkce-auth/core'
 import type { AuthStorage } from '@pkce-auth/core'
 import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { records } from './records'
 
 const authorizeUrl = (navigate: { mock: { lastCall?: [string] } }) => new URL(navigate.mock.lastCall![0])
 
@@ -85,6 +86,26 @@ describe('signIn', () => {
       expect(navigate).not.toHaveBeenCalled()
     },
   )
+
+  it('deletes the transactions of sign-ins that never came back once they expire (10 minutes)', async () => {
+    let time = Date.now()
+    const test = createTestClient({ now: () => time })
+    const transaction = () => {
+      const state = authorizeUrl(test.navigate).searchParams.get('state')
+      return `pkce-auth:${TEST_ISSUER}:${test.clientId}:transaction:${state}`
+    }
+    await test.auth.signIn()
+    const abandoned = transaction()
+    time += 5 * 60_000
+    await test.auth.signIn()
+    const recent = transaction()
+    expect(await records(test.storage).get(abandoned)).toMatchObject({ v: 1 })
+    time += 6 * 60_000
+    await test.auth.signIn()
+    expect(await records(test.storage).get(abandoned)).toBeUndefined()
+    expect(await records(test.storage).get(recent)).toMatchObject({ v: 1 })
+    expect(await records(test.storage).get(transaction())).toMatchObject({ v: 1 })
+  })
 
   it('rejects with storage_unavailable when the transaction cannot be stored', async () => {
     const storage: AuthStorage = { ...memoryStorage(), set: async () => Promise.reject(new Error('QuotaExceededError')) }
