@@ -12,7 +12,7 @@ import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
 import type { HttpOptions } from './protocolFetch'
 import { protocolFetch } from './protocolFetch'
-import { isCallbackUrl, withoutResponseParams, withParams } from './redirectUrl'
+import { isCallbackUrl, isSameOriginPath, withoutResponseParams, withParams } from './redirectUrl'
 import type { RetryOutcome } from './retryFetch'
 import type { CachedMetadata } from './serverMetadata'
 import { createServerMetadata } from './serverMetadata'
@@ -285,7 +285,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const signIn = async ({ appState, returnTo, prompt, loginHint, scope = config.scope, extraParams }: SignInOptions = {}) => {
-    if (returnTo !== undefined && !/^\/(?![/\\])/.test(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
+    if (returnTo !== undefined && !isSameOriginPath(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
     await start()
     try {
       const { url, state, transaction } = await createAuthorizationRequest(

@@ -23,3 +23,9 @@ export const withoutResponseParams = (url: string) => {
   for (const name of [...clean.searchParams.keys()]) if (RESPONSE_PARAMS.test(name)) clean.searchParams.delete(name)
   return clean
 }
+
+/**
+ * True for a path on this origin (`/settings?tab=2`). Checked with the URL parser itself, which reads
+ * `//x`, `/\x` and `/<tab>/x` (tabs and newlines are dropped) as another host.
+ */
+export const isSameOriginPath = (path: string) => path[0] === '/' && new URL(path, 'http://a.invalid').host === 'a.invalid'

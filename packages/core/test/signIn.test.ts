@@ -78,7 +78,7 @@ describe('signIn', () => {
     expect(navigate.mock.lastCall![0]).not.toContain('x-marks-the-spot')
   })
 
-  it.each(['https://evil.test/', '//evil.test/x', '/\\evil.test', 'relative/path'])(
+  it.each(['https://evil.test/', '//evil.test/x', '/\\evil.test', 'relative/path', '/\t/evil.test', '/\n/evil.test', '/\r\n/evil.test'])(
     'rejects returnTo %s that is not a same-origin path',
     async (returnTo) => {
       const { auth, navigate } = createTestClient()

@@ -56,7 +56,10 @@ export function AuthProvider({ children, onRedirect, client, ...options }: AuthP
       const returnTo = result.returnTo ?? (result.appState as { returnTo?: unknown } | undefined)?.returnTo
       if (onRedirect) onRedirect(result.appState, result)
       // appState is the app's own value, unchecked by the core: restore same-origin paths only.
-      else if (typeof returnTo === 'string' && /^\/(?![/\\])/.test(returnTo)) history.replaceState(history.state, '', returnTo)
+      // The URL parser decides, as the browser will: `//x`, `/\x` and `/<tab>/x` name another host.
+      else if (typeof returnTo === 'string' && returnTo[0] === '/' && new URL(returnTo, location.origin).origin === location.origin) {
+        history.replaceState(history.state, '', returnTo)
+      }
     }, () => {})
     return () => {
       active = false

@@ -79,9 +79,9 @@ describe('AuthProvider', () => {
     await waitFor(() => expect(location.pathname).toBe('/reports'))
   })
 
-  it('leaves the address alone when appState.returnTo is not a same-origin path', async () => {
+  it.each(['//evil.test/x', '/\t/evil.test', '/\n/evil.test'])('leaves the address alone when appState.returnTo is %j, not a same-origin path', async (returnTo) => {
     const test = createTestClient()
-    setURL(await test.authorize({ appState: { returnTo: '//evil.test/x' } }))
+    setURL(await test.authorize({ appState: { returnTo } }))
 
     renderWithAuth(test.auth, <Status />)
 
