@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi'
+import { toAuthError } from './authError'
 import type { HttpOptions } from './protocolFetch'
 
 /** Discovered metadata as kept in storage. */
@@ -49,8 +50,9 @@ export function createServerMetadata({
     let as = metadata ?? (await read())?.metadata
     if (!as) {
       as = await discover('oauth2').catch((error) => {
-        // Not found (or not served) at the RFC 8414 location: try OpenID Connect Discovery.
-        if (error.code !== oauth.RESPONSE_IS_NOT_CONFORM) throw error
+        // Not found (or not served) at the RFC 8414 location: try OpenID Connect Discovery. A server
+        // that is down (or busy) says so, rather than through the second location's answer.
+        if (error.code !== oauth.RESPONSE_IS_NOT_CONFORM || toAuthError(error).retryable) throw error
         return discover('oidc')
       })
       write({ v: 1, expiresAt: now() + discoveryCacheSeconds * 1000, metadata: as }).catch(() => {})

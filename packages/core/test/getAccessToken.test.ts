@@ -142,6 +142,17 @@ describe('getAccessToken', () => {
     expect(auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
   })
 
+  it('keeps returning a still-valid token after a reload when discovery answers 503', async () => {
+    const { clock, ...test } = await signedIn({ discoveryCacheSeconds: 60 })
+    const token = await test.auth.getAccessToken()
+    // A page load 30 s before expiry: the cached metadata ran out, and the server is down.
+    clock.now += 3_600_000 - 30_000
+    const reloaded = createTestClient({ mock: test.mock, storage: test.storage, clientId: test.clientId, now: () => clock.now })
+    test.mock.faults.add({ path: '/.well-known/oauth-authorization-server', status: 503 })
+    await expect(reloaded.auth.getAccessToken()).resolves.toBe(token)
+    expect(reloaded.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
+  })
+
   it('keeps the session when the refresh response is malformed', async () => {
     const { auth, mock, clock, storage, clientId } = await signedIn()
     const before = await records(storage).get(sessionKey(clientId))

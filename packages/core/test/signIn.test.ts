@@ -137,6 +137,13 @@ describe('signIn discovery', () => {
     expect(discovery.map((r) => r.path)).toEqual(['/.well-known/oauth-authorization-server'])
   })
 
+  it('rejects with a retryable server_error when discovery answers 503, without trying OpenID Connect discovery', async () => {
+    const test = createTestClient()
+    test.mock.faults.add({ path: '/.well-known/oauth-authorization-server', status: 503 })
+    await expect(test.auth.signIn()).rejects.toMatchObject({ code: 'server_error', status: 503, retryable: true })
+    expect(test.mock.requests.list().map((r) => r.path)).toEqual(['/.well-known/oauth-authorization-server'])
+  })
+
   it('discovers again once the cache has expired', async () => {
     let now = 1_000_000
     const storage = memoryStorage()
