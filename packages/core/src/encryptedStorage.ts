@@ -6,7 +6,8 @@ export const ENCRYPTION_KEY_RECORD = 'encryption-key'
 const AES = 'AES-GCM'
 
 // Records are plain strings, so a storage that keeps JSON (localStorage, a server) can hold them too.
-const encode = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
+// One character per byte by `reduce`: spreading a large array into `fromCharCode` overflows the stack.
+const encode = (bytes: ArrayBuffer | Uint8Array) => btoa(new Uint8Array(bytes).reduce((text, byte) => text + String.fromCharCode(byte), ''))
 const decode = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
 /**

@@ -34,6 +34,13 @@ describe('encryptedStorage', () => {
     expect(await storage.get('session')).toEqual(tokens)
   })
 
+  it('reads back a record of megabytes (a large appState)', async () => {
+    const storage = encryptedStorage(memory())
+    const large = { draft: 'x'.repeat(2_000_000) }
+    await storage.set('transaction', large)
+    expect(await storage.get('transaction')).toEqual(large)
+  })
+
   it('stores only a versioned ciphertext record, with no readable token', async () => {
     const inner = idb()
     await encryptedStorage(inner).set('session', tokens)
