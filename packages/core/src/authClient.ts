@@ -270,10 +270,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     message: TabMessage,
     source?: Source,
     beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>,
+    // What a response without `scope` was granted (RFC 6749 §5.1: as requested).
+    requested = config.scope,
   ) => {
     const as = await server()
     const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
-    const next = toSession(response, now(), config.scope || undefined, previous)
+    const next = toSession(response, now(), requested || undefined, previous)
     // A refresh whose session was signed out (or in again) while in flight is stale: the session now
     // in hand, if any, is the answer. A sign-in is never stale.
     if (message.type != 'signedIn' && session !== previous) {
@@ -300,7 +302,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           prompt,
           login_hint: loginHint,
         },
-        { appState, returnTo },
+        { appState, returnTo, scope },
         now(),
       )
       await storage.set(transactionKey(state), transaction)
@@ -349,6 +351,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
         undefined,
         { type: 'signedIn' },
+        undefined,
+        undefined,
+        transaction.scope,
       )
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {

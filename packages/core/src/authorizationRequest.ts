@@ -8,6 +8,8 @@ export interface Transaction {
   nonce?: string
   appState?: unknown
   returnTo?: string
+  /** The scope asked for, which a token response without `scope` was granted. */
+  scope?: string
   expiresAt: number
 }
 
@@ -24,7 +26,7 @@ const TRANSACTION_TTL = 600_000
 export async function createAuthorizationRequest(
   endpoint: URL,
   params: Record<string, unknown> & { scope?: string },
-  kept: Pick<Transaction, 'appState' | 'returnTo'>,
+  kept: Pick<Transaction, 'appState' | 'returnTo' | 'scope'>,
   now: number,
 ) {
   const verifier = oauth.generateRandomCodeVerifier()

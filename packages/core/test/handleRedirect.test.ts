@@ -78,6 +78,19 @@ describe('handleRedirect', () => {
     expect(await records(storage).get(transactionKey)).toBeUndefined()
   })
 
+  it('shows the scope this sign-in asked for when the token response leaves scope out (RFC 6749 §5.1)', async () => {
+    const test = createTestClient({ scope: 'admin' })
+    const send = test.fetch.getMockImplementation()!
+    test.fetch.mockImplementation(async (input, init) => {
+      const response = await send(input, init)
+      if (!String(input).endsWith('/v2/oauth/token')) return response
+      const { scope: _granted, ...body } = await response.json()
+      return Response.json(body, { status: response.status, headers: response.headers })
+    })
+    await test.signIn({ scope: 'admin openid' })
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn', scope: 'admin openid' })
+  })
+
   it('takes no other record for a transaction: a forged state named like one leaves the session as it is', async () => {
     const test = createTestClient()
     await test.signIn()
