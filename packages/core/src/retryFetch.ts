@@ -24,7 +24,7 @@ export interface RetryOptions {
 /**
  * Wraps `fetch` so that network errors, timeouts, 408, 429 and 5xx are retried with exponential backoff
  * and full jitter, within a bounded number of attempts. A server's `retry-after-ms` or `Retry-After`
- * (seconds or an HTTP date) replaces the backoff. Every attempt has its own timeout. While offline
+ * (seconds or an HTTP date) replaces the backoff. Every attempt has its own timeout, body included. While offline
  * (`navigator.onLine === false`) nothing is sent: it rejects at once with a `TypeError`, and the
  * caller tries again on `online`. Other responses, 4xx included, are returned as they are. It is made
  * for oauth4webapi's requests: a URL and a replayable body (`URLSearchParams`), no caller `signal`.
@@ -57,7 +57,13 @@ export function retryFetch(
       try {
         const response = await fetchFn(input, { ...init, signal: controller.signal })
         const { status, headers } = response
-        if (status != 408 && status != 429 && status < 500) return response
+        if (status != 408 && status != 429 && status < 500) {
+          // Read before the timer stops, so that a body stalling after the headers times out too. A
+          // redirect not followed (status 0) and the null-body statuses have nothing to read.
+          return status < 200 || [204, 205, 304].includes(status)
+            ? response
+            : new Response(await response.arrayBuffer(), response)
+        }
         outcome = { response }
         // Seconds, or else an HTTP date ("0" parses as a date in the past, which clamps to 0 all the same).
         const after = headers.get('retry-after')

@@ -153,6 +153,26 @@ describe('getAccessToken', () => {
     expect(reloaded.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
   })
 
+  it('rejects with timeout, and keeps the session, when the refresh response stalls after its headers', async () => {
+    const test = createTestClient({ retry: { attempts: 1, timeoutMs: 200 } })
+    await test.signIn()
+    const send = test.fetch.getMockImplementation()!
+    test.fetch.mockImplementation(async (input, init) => {
+      const response = await send(input, init)
+      // Headers arrive, then the connection goes quiet; like a real fetch, the body fails once the signal aborts.
+      const signal = init!.signal!
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"access_token":'))
+          signal.addEventListener('abort', () => controller.error(signal.reason))
+        },
+      })
+      return new Response(body, { status: response.status, headers: response.headers })
+    })
+    await expect(test.auth.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'timeout', retryable: true })
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'timeout' } })
+  })
+
   it('keeps the session when the refresh response is malformed', async () => {
     const { auth, mock, clock, storage, clientId } = await signedIn()
     const before = await records(storage).get(sessionKey(clientId))

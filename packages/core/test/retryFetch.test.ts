@@ -158,6 +158,30 @@ describe('retryFetch', () => {
     expect(calls).toHaveLength(2)
   })
 
+  it('times out an attempt whose body stalls after the headers, and retries it', async () => {
+    const stalled = (signal: AbortSignal) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"access_token":'))
+          signal.addEventListener('abort', () => controller.error(signal.reason))
+        },
+      })
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
+    }
+    let calls = 0
+    const fetchFn = async (_input: string | URL, init: RequestInit) => (++calls === 1 ? stalled(init.signal!) : Response.json({ ok: true }))
+    const response = await retryFetch(fetchFn, { timeoutMs: 50, sleep: async () => {} })('https://as.test/token')
+    expect(calls).toBe(2)
+    expect(await response.json()).toEqual({ ok: true })
+  })
+
+  it('returns a 204 and a redirect it did not follow as they are', async () => {
+    for (const step of [new Response(null, { status: 204 }), Response.error()]) {
+      const { fetch: fetchFn } = server(step)
+      expect(await retryFetch(fetchFn)('https://as.test/revoke')).toBe(step)
+    }
+  })
+
   it('rejects with a TimeoutError when every attempt times out', async () => {
     vi.useFakeTimers()
     const { fetch } = server('hang', 'hang')
