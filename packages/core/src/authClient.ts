@@ -118,7 +118,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
    * that a token living shorter than the leeway is not renewed at once, and again, and again. One
    * that cannot be renewed is used until it expires, when the timer ends the session.
    */
-  const margin = (s: Session) => s.refreshToken ? Math.min(leeway, (s.lifetime ?? 0) / 2 || leeway) : 0
+  const margin = (s: Session) => s.refreshToken ? Math.min(leeway, (s.lifetime ?? 2 * leeway) / 2) : 0
   /** True when `s` stays valid for more than `ms` (by default its renewal margin). */
   const fresh = (s: Session | undefined, ms?: number): s is Session => !!s && s.expiresAt - now() > (ms ?? margin(s))
   const online = () => globalThis.navigator?.onLine !== false
@@ -137,7 +137,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       // Jitter, so that tabs holding the same session do not all wake at once.
       const ms = margin(session)
       const jitter = Math.random() * Math.min(ms / 10, 5000)
-      timer = setTimeout(check, Math.min(Math.max(session.expiresAt - now() - ms + jitter, 0), 2 ** 31 - 1))
+      // At least a second apart: a server issuing tokens that expire at once is not asked in a loop.
+      timer = setTimeout(check, Math.min(Math.max(session.expiresAt - now() - ms + jitter, 1000), 2 ** 31 - 1))
     }
   }
 

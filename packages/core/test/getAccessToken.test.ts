@@ -234,6 +234,23 @@ describe('refresh timer', () => {
     unsubscribe()
   })
 
+  it('asks at most once a second when the server issues tokens that expire at once (expires_in 0)', async () => {
+    const test = createTestClient()
+    const send = test.fetch.getMockImplementation()!
+    test.fetch.mockImplementation(async (input, init) => {
+      const response = await send(input, init)
+      if (!String(input).endsWith('/v2/oauth/token')) return response
+      return Response.json({ ...(await response.json()), expires_in: 0 }, { status: response.status, headers: response.headers })
+    })
+    await test.signIn()
+    test.mock.requests.clear()
+    const unsubscribe = test.auth.subscribe(() => {})
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    unsubscribe()
+    expect(refreshRequests(test.mock).length).toBeGreaterThanOrEqual(1)
+    expect(refreshRequests(test.mock).length).toBeLessThanOrEqual(2)
+  })
+
   it('does not run without subscribers', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const { auth, mock, signIn } = createTestClient()

@@ -149,7 +149,7 @@ describe('session user', () => {
   it('rejects an ID token whose nonce does not match the transaction', async () => {
     const { auth, authorize, storage, clientId } = createTestClient({ scope: 'openid' })
     const callback = await authorize()
-    const key = `pkce-auth:${TEST_ISSUER}:${clientId}:${new URL(callback).searchParams.get('state')}`
+    const key = `pkce-auth:${TEST_ISSUER}:${clientId}:transaction:${new URL(callback).searchParams.get('state')}`
     const transaction = await records(storage).get<object>(key)
     await records(storage).set(key, { ...transaction, nonce: 'another-nonce' })
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'invalid_response' })
