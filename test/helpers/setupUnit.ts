@@ -1,2 +1,8 @@
+import { createLockManager } from './webLocks'
 // happy-dom has no IndexedDB: unit tests get fake-indexeddb, browser tests the real thing.
 import 'fake-indexeddb/auto'
+
+// Nor Web Locks, which every browser the library supports has: one lock manager for the whole file,
+// as one browser's is for all its tabs.
+const locks = createLockManager()
+Object.defineProperty(navigator, 'locks', { configurable: true, get: () => locks })

@@ -70,6 +70,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let session = undefined as Session | undefined
   // Counts the sessions ended in this tab, so a write that a sign-out overtook can tell.
   let signOuts = 0
+  // Sign-ins and sign-outs of this tab waiting for (or holding) the lock: see `exclusively`.
+  let changing = 0
   let ready: Promise<void> | undefined
   let browser = false
   let disposed = false
@@ -165,14 +167,20 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return channel
   }
 
-  /** Another tab changed the session: follow it from storage, with no request and nothing posted back. */
+  /**
+   * Another tab changed the session: follow storage, which has the last word, with no request and
+   * nothing posted back. A sign-out is followed unless a session stored since (a sign-in) says
+   * otherwise; where records live in this page's memory, the message is all there is to go by.
+   */
   const receive = async ({ type, reason }: TabMessage) => {
     await ready
-    if (type === 'signedOut') {
-      if (session) apply(undefined, { type, reason: reason as SignOutReason })
-    } else {
-      const stored = await readSession()
-      if (stored && stored.accessToken !== session?.accessToken) adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
+    const stored = changing ? undefined : await readSession()
+    // A sign-in or sign-out of this tab is under way: it writes last, and tells the others.
+    if (changing) return
+    if (stored && stored.accessToken !== session?.accessToken) {
+      adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
+    } else if (type === 'signedOut' && session && (!stored || config.storage === 'memory' || storage.failure)) {
+      apply(undefined, { type, reason: reason === 'session_expired' ? reason : 'signed_out' })
     }
   }
 
@@ -194,16 +202,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const adopt = (next: Session, source?: Source) =>
     apply(next, { type: 'signedIn', user: next.user, scope: next.scope, expiresAt: next.expiresAt }, source)
 
-  /** A change made here: a new session stored then applied, an ended one applied then deleted; then told to the other tabs (which read storage). */
+  /**
+   * A change made here, under the lock: a new session stored then applied, an ended one applied then
+   * deleted; then told to the other tabs (which read storage).
+   */
   const save = async (next: Session | undefined, message: TabMessage, source?: Source, error?: AuthError) => {
     if (next) {
       // Stored before it is shown or used: a page reloaded (or closed) once the state says signed in
       // keeps the session, and no other tab is left holding a refresh token this one has spent.
       const before = signOuts
       await storage.set(sessionKey, next)
-      // Signed out (here or by another tab) while this session was being written: take the write back
-      // and tell nobody, rather than bring the session back to every tab and the next page load.
-      if (signOuts !== before) {
+      // A refresh signed out here while it was being written: take the write back and tell nobody,
+      // rather than bring the session back to every tab and the next page load. A sign-in stands.
+      if (message.type != 'signedIn' && signOuts !== before) {
         await storage.del(sessionKey)
         throw new AuthError('login_required')
       }
@@ -215,6 +226,27 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     tabs()?.post(message)
   }
   const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)
+
+  /** Runs `fn` under the lock that every tab's refresh, sign-in and sign-out of this client takes. */
+  const locked = <T>(fn: () => Promise<T>) => withTabLock(name, fn, { storage: storage.lease, timeoutMs: retry.timeoutMs })
+
+  /**
+   * Runs a sign-in's or sign-out's change of the stored session under the lock, so that it never lands
+   * between another tab's refresh reading storage and writing it back: it comes after, and so last.
+   * Meanwhile this tab follows no other tab. A lock not granted in time does not stop the change.
+   */
+  const exclusively = async <T>(fn: () => Promise<T>) => {
+    let ran = false
+    changing++
+    try {
+      return await locked(() => ((ran = true), fn())).catch((error) => {
+        if (ran) throw error
+        return fn()
+      })
+    } finally {
+      changing--
+    }
+  }
 
   /**
    * Shows a failure in the state, tells the `error` listeners, and rejects with it. A mere "not signed
@@ -277,11 +309,22 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const as = await server()
     const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
     const next = toSession(response, now(), requested || undefined, previous)
+    if (message.type == 'signedIn') {
+      await exclusively(() => save(next, message, source))
+      return next
+    }
     // A refresh whose session was signed out (or in again) while in flight is stale: the session now
-    // in hand, if any, is the answer. A sign-in is never stale.
-    if (message.type != 'signedIn' && session !== previous) {
+    // in hand, if any, is the answer. So is one whose session left storage meanwhile (changed by a
+    // tab that could not get the lock in time): what is stored now.
+    const stored = await readSession()
+    if (session !== previous) {
       if (session) return session
       throw new AuthError('login_required')
+    }
+    if (stored?.accessToken !== previous?.accessToken) {
+      if (!stored) throw new AuthError('login_required')
+      adopt(stored, 'otherTab')
+      return stored
     }
     await save(next, message, source)
     return next
@@ -390,10 +433,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     // The session the outcome applies to: the one in hand, or the one another tab stored meanwhile.
     let current = session
     let rotated: Session | undefined
+    let ended = false
     try {
       if (!current?.refreshToken) throw new AuthError('login_required')
       if (!online()) throw new AuthError('network')
-      return await withTabLock(name, async () => {
+      return await locked(async () => {
         // The previous holder may have refreshed (or ended) the session: storage has the truth.
         const stored = await readSession()
         if (session && stored?.accessToken !== session.accessToken) {
@@ -423,9 +467,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           adopt(rotated, 'otherTab')
           return rotated
         }
-      }, { storage: storage.lease, timeoutMs: retry.timeoutMs })
+      })
     } catch (cause) {
-      return fail(await end(cause))
+      const error = await end(cause)
+      // Signed out meanwhile (here or in another tab): the refresh's failure is no news.
+      if (!session && !ended) throw new AuthError('login_required')
+      return fail(error)
     }
 
     /**
@@ -435,6 +482,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async function end(cause: unknown) {
       const error = toAuthError(cause)
       if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current, 0)))) {
+        ended = true
         emit('sessionExpired', { error })
         await signedOut('session_expired', error)
       }
@@ -464,19 +512,28 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const signOut = async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
     await start()
     const previous = session
-    await signedOut('signed_out')
+    // Shown at once. Storage follows under the lock, after a refresh under way in another tab has
+    // landed: what it stored is deleted, and its tokens are revoked with these.
+    if (previous) apply(undefined, { type: 'signedOut', reason: 'signed_out' })
+    const stored = await exclusively(async () => {
+      const stored = await readSession()
+      await signedOut('signed_out')
+      return stored
+    })
+    const tokens = new Set([previous, stored].flatMap((s) => (revoke && s ? [s.refreshToken, s.accessToken] : [])))
+    tokens.delete(undefined)
+    if (!tokens.size && !redirect) return
     try {
       const as = await server()
-      if (revoke && previous && as.revocation_endpoint) {
+      if (as.revocation_endpoint) {
         // A server that cannot revoke them keeps the tokens until they expire; the redirect still happens.
-        await Promise.all([previous.refreshToken, previous.accessToken].map(async (token) =>
-          token && oauth.processRevocationResponse(
-            await oauth.revocationRequest(as, client, oauth.None(), token, http(as.revocation_endpoint))))).catch(ignore)
+        await Promise.all([...tokens].map(async (token) => oauth.processRevocationResponse(
+          await oauth.revocationRequest(as, client, oauth.None(), token!, http(as.revocation_endpoint))))).catch(ignore)
       }
       if (redirect && as.end_session_endpoint) {
         navigate(withParams(endpoint(as.end_session_endpoint), {
           client_id: clientId,
-          id_token_hint: previous?.idToken,
+          id_token_hint: (stored ?? previous)?.idToken,
           post_logout_redirect_uri: config.postLogoutRedirectUri,
         }))
       }

@@ -16,7 +16,8 @@ export interface ClientStorage extends AuthStorage {
  * storage, encrypted with the key kept in IndexedDB when the browser has it (a `CryptoKey` cannot
  * be serialised); or plain memory. When an operation fails (IndexedDB blocked, over quota, private
  * mode), it and every later one run on memory instead, after `onFallback` (called once, e.g. to
- * carry the session in hand over). Nothing is opened before the first operation.
+ * carry the session in hand over); an operation is tried twice before that. Nothing is opened before
+ * the first operation.
  */
 export function createClientStorage(
   option: AuthClientOptions['storage'] = 'indexeddb',
@@ -32,7 +33,9 @@ export function createClientStorage(
   const using = async <T>(operation: (storage: AuthStorage) => Promise<T>, preferred: AuthStorage): Promise<T> => {
     const current = fallback ?? preferred
     try {
-      return await operation(current)
+      // A second try, for a failure that passes: Safari drops IndexedDB connections (idb-keyval then
+      // reopens), and a session write lost here would leave the other tabs a spent refresh token.
+      return await operation(current).catch(() => operation(current))
     } catch (error) {
       if (current === fallback) throw error
       if (!fallback) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '@pkce-auth/core'
 import type { AuthState, AuthStorage } from '@pkce-auth/core'
-import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -75,7 +75,7 @@ describe('races', () => {
   })
 
 
-  it('a refresh overtaken by a sign-in resolves to the new session token', async () => {
+  it('a sign-in waits for a refresh under way to land, then replaces its session', async () => {
     const clock = { now: Date.now() }
     const test = createTestClient({ now: () => clock.now })
     await test.signIn()
@@ -84,12 +84,15 @@ describe('races', () => {
     const { release, sent } = holdTokenRequest(test, 'refresh_token')
     const token = test.auth.getAccessToken()
     await sent
-    await test.auth.handleRedirect(callback)
-    const signedIn = test.auth.getState()
-    const fresh = await test.auth.getAccessToken()
+    const redirect = test.auth.handleRedirect(callback)
+    // The code is exchanged at once; storing the new session waits for the refresh, which holds the lock.
+    await expect.poll(() => test.mock.requests.list().filter((r) => r.grantType === 'authorization_code')).toHaveLength(2)
     release()
-    await expect(token).resolves.toBe(fresh)
-    expect(test.auth.getState()).toBe(signedIn)
+    const refreshed = await token
+    await redirect
+    const fresh = await test.auth.getAccessToken()
+    expect(fresh).not.toBe(refreshed)
+    await expect(reloadTestClient(test, { now: () => clock.now }).auth.getAccessToken()).resolves.toBe(fresh)
   })
 
 
@@ -172,9 +175,10 @@ describe('tab messages', () => {
     const stop = b.auth.subscribe(() => {})
     try {
       await b.auth.getAccessToken()
-      // Tab A refreshes, then signs out: B reads the refreshed session while the sign-out is on its way.
+      // Tab A refreshes, then signs out: B reads storage for the refresh while the sign-out is on its way.
       a.auth.dispose()
       await a.auth.getAccessToken({ forceRefresh: true })
+      await a.auth.signOut({ revoke: false })
       const channel = new BroadcastChannel(`pkce-auth:${TEST_ISSUER}:${a.clientId}`)
       channel.postMessage({ type: 'tokensUpdated' })
       channel.postMessage({ type: 'signedOut', reason: 'signed_out' })
@@ -215,15 +219,206 @@ describe('tab messages', () => {
       hold = new Promise((resolve) => (release = resolve))
       const refreshed = a.auth.getAccessToken({ forceRefresh: true })
       await writing
-      await b.auth.signOut({ revoke: false })
-      await expect.poll(() => a.auth.getState().status).toBe('signedOut')
+      // B shows the sign-out at once; its storage change waits for A's refresh, which holds the lock.
+      const signingOut = b.auth.signOut({ revoke: false })
+      await expect.poll(() => b.auth.getState().status).toBe('signedOut')
       release()
-      await refreshed.catch(() => {})
+      await Promise.all([refreshed.catch(() => {}), signingOut])
       await new Promise((resolve) => setTimeout(resolve, 100))
       expect(b.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
       expect(a.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
       const reloaded = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
       await expect(reloaded.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    } finally {
+      stops.forEach((stop) => stop())
+      a.auth.dispose()
+      b.auth.dispose()
+    }
+  })
+})
+
+/** A storage over `shared` whose next session write can be held back, as a slow IndexedDB write would be. */
+function holdableStorage(shared: AuthStorage) {
+  let hold: Promise<void> | undefined
+  let arrived!: () => void
+  const storage: AuthStorage = {
+    get: (key) => shared.get(key),
+    del: (key) => shared.del(key),
+    set: async (key, value) => {
+      if (hold && key.endsWith(':session')) {
+        const gate = hold
+        hold = undefined
+        arrived()
+        await gate
+      }
+      return shared.set(key, value)
+    },
+  }
+  /** Holds the next session write; `writing` resolves when it arrives. */
+  const holdNext = () => {
+    let release!: () => void
+    hold = new Promise((resolve) => (release = resolve))
+    const writing = new Promise<void>((resolve) => (arrived = resolve))
+    return { release, writing }
+  }
+  return { storage, holdNext }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
+
+describe('tabs changing the session at once', () => {
+  /** Tabs A and B on one shared storage (B's writes can be held), both listening. */
+  async function twoTabs(options: { holdA?: boolean } = {}) {
+    const shared = memoryStorage()
+    const heldA = holdableStorage(shared)
+    const a = createTestClient({ storage: options.holdA ? heldA.storage : shared })
+    await a.signIn()
+    const heldB = holdableStorage(shared)
+    const b = createTestClient({ storage: heldB.storage, mock: a.mock, clientId: a.clientId })
+    const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
+    await b.auth.getAccessToken()
+    const reload = () => createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
+    const close = () => {
+      stops.forEach((stop) => stop())
+      a.auth.dispose()
+      b.auth.dispose()
+    }
+    return { a, b, heldA, heldB, reload, close }
+  }
+
+  it('a sign-out waits for another tab\'s refresh to land, deletes what it stored and revokes its tokens', async () => {
+    const { a, b, heldB, reload, close } = await twoTabs()
+    try {
+      const { release, writing } = heldB.holdNext()
+      const refreshed = b.auth.getAccessToken({ forceRefresh: true })
+      await writing
+      const signingOut = a.auth.signOut()
+      await expect.poll(() => a.auth.getState().status).toBe('signedOut')
+      release()
+      const token = await refreshed
+      await signingOut
+      await settle()
+      expect(a.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      expect(b.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      await expect(reload().auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+      // The tokens B's refresh got, which A never held, are revoked too.
+      const api = await a.mock.fetch(`${TEST_ISSUER}/v2/oauth_grants`, { headers: { authorization: `Bearer ${token}` } })
+      expect(api.status).toBe(401)
+    } finally {
+      close()
+    }
+  })
+
+  it('a sign-in completes while another tab signs the old session out, and the tabs agree after', async () => {
+    const { a, b, heldA, reload, close } = await twoTabs({ holdA: true })
+    try {
+      const callback = await a.authorize()
+      const { release, writing } = heldA.holdNext()
+      const redirect = a.auth.handleRedirect(callback)
+      await writing
+      const signingOut = b.auth.signOut({ revoke: false })
+      release()
+      await expect(redirect).resolves.toEqual({})
+      await signingOut
+      await settle()
+      // B's sign-out, asked for before A's sign-in was stored, comes last: signed out everywhere.
+      expect(a.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      expect(b.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      await expect(reload().auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    } finally {
+      close()
+    }
+  })
+
+  it('a new sign-in in one tab is stored after the old session\'s refresh in another, and both follow it', async () => {
+    const { a, b, heldB, reload, close } = await twoTabs()
+    try {
+      const { release, writing } = heldB.holdNext()
+      const refreshed = b.auth.getAccessToken({ forceRefresh: true })
+      await writing
+      const signingIn = a.signIn({ prompt: 'login' })
+      release()
+      const old = await refreshed
+      await signingIn
+      await settle()
+      const token = await a.auth.getAccessToken()
+      expect(token).not.toBe(old)
+      expect(await b.auth.getAccessToken()).toBe(token)
+      expect(await reload().auth.getAccessToken()).toBe(token)
+    } finally {
+      close()
+    }
+  })
+
+  it('a new sign-in in one tab survives the old session\'s invalid_grant in another', async () => {
+    const { a, b, reload, close } = await twoTabs()
+    try {
+      const old = a.mock.grants.list().map((grant) => grant.id)
+      const { release, sent } = holdTokenRequest(b, 'refresh_token')
+      const refreshed = b.auth.getAccessToken({ forceRefresh: true })
+      await sent
+      // The server has ended the old session; tab A signs in anew while B's refresh of it is on the wire.
+      for (const id of old) a.mock.revokeGrant(id)
+      const signingIn = a.signIn({ prompt: 'login' })
+      release()
+      await expect(refreshed).rejects.toMatchObject({ code: 'invalid_grant' })
+      await signingIn
+      await settle()
+      expect(a.auth.getState()).toMatchObject({ status: 'signedIn' })
+      const token = await a.auth.getAccessToken()
+      expect(await b.auth.getAccessToken()).toBe(token)
+      expect(await reload().auth.getAccessToken()).toBe(token)
+    } finally {
+      close()
+    }
+  })
+
+  it('a refresh that fails after a sign-out leaves the signed-out state without its error', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const { release, sent } = holdTokenRequest(test, 'refresh_token')
+    const refreshed = test.auth.getAccessToken({ forceRefresh: true })
+    await sent
+    const signingOut = test.auth.signOut({ revoke: false })
+    test.mock.faults.add({ path: '/v2/oauth/token', drop: true })
+    release()
+    await expect(refreshed).rejects.toMatchObject({ code: 'login_required' })
+    await signingOut
+    expect(test.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+  })
+
+  it('one failed session write in one tab does not cost any tab the session', async () => {
+    const clock = { now: Date.now() }
+    const shared = memoryStorage()
+    let failNext = false
+    // Tab A's IndexedDB connection fails once (Safari's "Connection to Indexed Database server lost").
+    const storageA: AuthStorage = {
+      get: (key) => shared.get(key),
+      del: (key) => shared.del(key),
+      set: async (key, value) => {
+        if (failNext && key.endsWith(':session')) {
+          failNext = false
+          throw new DOMException('Connection to Indexed Database server lost', 'UnknownError')
+        }
+        return shared.set(key, value)
+      },
+    }
+    const a = createTestClient({ storage: storageA, now: () => clock.now })
+    await a.signIn()
+    const b = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId, now: () => clock.now })
+    const fallback = vi.fn()
+    const stops = [a.auth.on('storageFallback', fallback), b.auth.subscribe(() => {})]
+    try {
+      await b.auth.getAccessToken()
+      failNext = true
+      clock.now += 3_600_000
+      await a.auth.getAccessToken()
+      clock.now += 3_600_000
+      await expect(b.auth.getAccessToken()).resolves.toEqual(expect.any(String))
+      await settle()
+      expect(fallback).not.toHaveBeenCalled()
+      expect(a.auth.getState()).toMatchObject({ status: 'signedIn' })
+      expect(b.auth.getState()).toMatchObject({ status: 'signedIn' })
     } finally {
       stops.forEach((stop) => stop())
       a.auth.dispose()

@@ -1,6 +1,7 @@
 import { createStore, del, get, set } from 'idb-keyval'
 import { describe, expect, it, vi } from 'vitest'
 import { withTabLock } from '../src/tabLock'
+import { createLockManager } from '../../../test/helpers/webLocks'
 
 let dbCount = 0
 
@@ -44,30 +45,6 @@ function criticalSection() {
 }
 
 // A minimal exclusive LockManager: what the Web Locks path relies on (grant in order, abort while waiting).
-function lockManager(): LockManager {
-  const tails = new Map<string, Promise<unknown>>()
-  return {
-    request: (async (name: string, options: LockOptions, callback: LockGrantedCallback<unknown>) => {
-      const previous = tails.get(name) ?? Promise.resolve()
-      let release!: () => void
-      tails.set(name, previous.then(() => new Promise<void>((resolve) => (release = resolve))))
-      await Promise.race([
-        previous,
-        new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')))),
-      ]).catch((error) => {
-        void previous.then(() => release())
-        throw error
-      })
-      try {
-        return await callback({ name, mode: 'exclusive' } as Lock)
-      } finally {
-        release()
-      }
-    }) as LockManager['request'],
-    query: async () => ({}),
-  }
-}
-
 describe('withTabLock', () => {
   it('resolves to what fn resolves to', async () => {
     expect(await withTabLock('value', () => 42, { locks: null })).toBe(42)
@@ -161,7 +138,7 @@ describe('withTabLock', () => {
   })
 
   it('uses Web Locks when present, serialising callers', async () => {
-    const locks = lockManager()
+    const locks = createLockManager()
     const request = vi.spyOn(locks, 'request')
     const section = criticalSection()
     await Promise.all(['a', 'b'].map((label) => withTabLock('web', section.enter(label), { locks })))
@@ -170,7 +147,7 @@ describe('withTabLock', () => {
   })
 
   it('rejects with a TimeoutError when the Web Lock is not granted in time', async () => {
-    const locks = lockManager()
+    const locks = createLockManager()
     const holder = withTabLock('busy', () => delay(300), { locks })
     const fn = vi.fn()
     await expect(withTabLock('busy', fn, { locks, timeoutMs: 50 })).rejects.toMatchObject({ name: 'TimeoutError' })
@@ -180,6 +157,6 @@ describe('withTabLock', () => {
 
   it('passes fn\'s own error through a Web Lock', async () => {
     const failure = new Error('boom')
-    await expect(withTabLock('web-error', () => Promise.reject(failure), { locks: lockManager() })).rejects.toBe(failure)
+    await expect(withTabLock('web-error', () => Promise.reject(failure), { locks: createLockManager() })).rejects.toBe(failure)
   })
 })

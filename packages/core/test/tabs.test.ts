@@ -1,5 +1,5 @@
 import { createStore, entries } from 'idb-keyval'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { idbStorage } from '@pkce-auth/core'
 import type { AuthEvents } from '@pkce-auth/core'
 import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
@@ -10,6 +10,7 @@ type Test = ReturnType<typeof createTestClient>
 const cleanup: (() => void)[] = []
 afterEach(() => {
   cleanup.splice(0).forEach((dispose) => dispose())
+  vi.restoreAllMocks()
 })
 
 const sessionKey = (clientId: string) => `pkce-auth:${TEST_ISSUER}:${clientId}:session`
@@ -54,6 +55,19 @@ describe('tabs', () => {
     // Either tab may win the lease; the other sends nothing.
     expect([a.fetch, b.fetch].filter((fetch) => fetch.mock.calls.length > 0)).toHaveLength(1)
     expect(a.auth.getState()).toEqual(b.auth.getState())
+  })
+
+  it('take turns without Web Locks too, through a lease in IndexedDB: one refresh, and a sign-out reaches both', async () => {
+    vi.spyOn(navigator, 'locks', 'get').mockReturnValue(null as unknown as LockManager)
+    const { a, b, clock } = await twoTabs()
+    clock.now += 3_600_000
+    const tokens = await Promise.all([a.auth.getAccessToken(), b.auth.getAccessToken(), a.auth.getAccessToken()])
+    expect(new Set(tokens).size).toBe(1)
+    expect(tokenRequests(a)).toHaveLength(1)
+    expect(await records(idbStorage()).get(sessionKey(a.clientId))).toMatchObject({ accessToken: tokens[0] })
+    await b.auth.signOut({ revoke: false })
+    await expect.poll(() => a.auth.getState().status).toBe('signedOut')
+    expect(await records(idbStorage()).get(sessionKey(a.clientId))).toBeUndefined()
   })
 
   it('use a token another tab stored, with no request and a tokenRefreshed from otherTab', async () => {
