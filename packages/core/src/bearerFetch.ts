@@ -3,7 +3,7 @@ import type { GetAccessTokenOptions } from './types'
 /**
  * `fetch` with `Authorization: Bearer` and the token from `getAccessToken`. A 401 whose challenge
  * says `invalid_token` (RFC 6750 §3.1: revoked, or expired early) is retried once with a refreshed
- * token; any other response is returned as it is.
+ * token (one refresh for all the calls refused with the same token); any other response is returned as it is.
  *
  * @see [RFC 6750 - Bearer Token Usage](https://www.rfc-editor.org/rfc/rfc6750.html#section-3.1)
  */
@@ -13,14 +13,16 @@ export const bearerFetch = (
 ) =>
   async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init)
-    const send = async (forceRefresh?: boolean) => {
+    const send = (token: string) => {
       // A clone per attempt keeps the body replayable.
       const attempt = request.clone()
-      attempt.headers.set('authorization', `Bearer ${await getAccessToken({ forceRefresh })}`)
+      attempt.headers.set('authorization', `Bearer ${token}`)
       return fetchFn(attempt)
     }
-    const response = await send()
-    return response.status === 401 && /invalid_token/.test(response.headers.get('www-authenticate')!)
-      ? send(true)
-      : response
+    const sent = await getAccessToken({})
+    const response = await send(sent)
+    if (response.status !== 401 || !/invalid_token/.test(response.headers.get('www-authenticate')!)) return response
+    // Another call refused with the same token may have renewed it already: then that one will do.
+    const current = await getAccessToken({})
+    return send(current !== sent ? current : await getAccessToken({ forceRefresh: true }))
   }

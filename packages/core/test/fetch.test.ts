@@ -49,6 +49,25 @@ describe('fetch', () => {
     expect(await test.auth.getAccessToken()).not.toBe(revoked)
   })
 
+  it('refreshes once for calls refused with the same revoked token, however late their 401s arrive', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    await revokeAccessToken(test)
+    // The second call's 401 arrives only once the first call has refreshed and been answered.
+    const send = test.fetch.getMockImplementation()!
+    let first!: Promise<Response>
+    let calls = 0
+    test.fetch.mockImplementation(async (input, init) => {
+      const response = send(input, init)
+      if (new Request(input).url.endsWith('/v2/oauth_grants') && ++calls === 2) await first
+      return response
+    })
+    first = test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)
+    const second = test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)
+    expect((await Promise.all([first, second])).map((r) => r.status)).toEqual([200, 200])
+    expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth/token')).toHaveLength(1)
+  })
+
   it('replays a Request object with its body', async () => {
     const test = createTestClient()
     await test.signIn()
