@@ -3,7 +3,8 @@ import type { GetAccessTokenOptions } from './types'
 /**
  * `fetch` with `Authorization: Bearer` and the token from `getAccessToken`. A 401 whose challenge
  * says `invalid_token` (RFC 6750 §3.1: revoked, or expired early) is retried once with a refreshed
- * token (one refresh for all the calls refused with the same token); any other response is returned as it is.
+ * token, one refresh for all the calls refused with the same token; any other response is returned
+ * as it is.
  *
  * @see [RFC 6750 - Bearer Token Usage](https://www.rfc-editor.org/rfc/rfc6750.html#section-3.1)
  */
