@@ -72,8 +72,9 @@ export interface AuthClient {
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
   /**
-   * Signs out locally at once (and every other tab), then revokes the tokens (failures ignored) and
-   * optionally redirects. Never rejects.
+   * Signs out this tab at once; deletes the stored session and signs out every other tab once a
+   * refresh under way in another tab has landed (so it cannot bring the session back); then revokes
+   * the tokens, that refresh's too (failures ignored), and optionally redirects. Never rejects.
    */
   signOut(options?: SignOutOptions): Promise<void>
   /** The current state; the same object until something changes. */
