@@ -5,7 +5,8 @@ import type { AuthClient, AuthState } from '@pkce-auth/core'
 export const AuthContext = createContext<AuthClient | undefined>(undefined)
 
 // What the server renders and what hydration starts from: the session lives in the browser
-// (IndexedDB), so the server can only say "loading". One constant, so React sees a stable snapshot.
+// (IndexedDB), so the server can only say "loading". The hooks show it while a callback is handled
+// as well. One constant, so React sees a stable snapshot.
 const serverState: AuthState = { status: 'loading' }
 
 /** `getServerSnapshot` for `useSyncExternalStore`. Internal. */

@@ -1,6 +1,7 @@
 import { useMemo, useSyncExternalStore } from 'react'
 import type { AuthClient, AuthError, AuthState } from '@pkce-auth/core'
 import { getServerState } from './authContext'
+import { isHandlingRedirect, watchRedirect } from './redirectCallback'
 import { useAuthClient } from './useAuthClient'
 
 /** The client's actions as {@link useAuth} returns them: the client's own functions, stable across renders. */
@@ -34,7 +35,9 @@ export type UseAuthResult = AuthActions &
 /**
  * Reads the auth state of the nearest `<AuthProvider>`'s client and returns it with the client's
  * actions. The component re-renders when the state changes, and only then; the actions keep their
- * identity across renders. On the server and during hydration the status is `'loading'`.
+ * identity across renders. On the server and during hydration the status is `'loading'`, and so it
+ * is while the provider handles the redirect callback: a guard such as `!isLoading && !isSignedIn`
+ * never sees the moment the callback page is signed out before its code is exchanged.
  *
  * `error` is the state's error: on `signedOut`, why signing in failed; on `signedIn`, the last
  * transient failure of a refresh that will be retried (the user stays signed in).
@@ -67,6 +70,41 @@ export function useAuth(): UseAuthResult {
   )
 }
 
-/** The client's state snapshot, re-rendering on change; `'loading'` on the server. Internal. */
-export const useAuthState = (client: AuthClient): AuthState =>
-  useSyncExternalStore(client.subscribe, client.getState, getServerState)
+type Store = { subscribe: (listener: () => void) => () => void; getSnapshot: () => AuthState }
+
+// One store per client, so `useSyncExternalStore` gets the same functions on every render.
+const stores = new WeakMap<AuthClient, Store>()
+
+/**
+ * The client's state as React reads it: `'loading'` while the page's callback is handled (the core
+ * goes loading, signedOut, then signedIn there, and only the last is news), the client's own state
+ * otherwise. Listeners hear the client's changes and the end of the callback.
+ */
+function storeOf(client: AuthClient): Store {
+  let store = stores.get(client)
+  if (!store) {
+    store = {
+      subscribe(listener) {
+        const unsubscribe = client.subscribe(listener)
+        const unwatch = watchRedirect(client, listener)
+        return () => {
+          unsubscribe()
+          unwatch()
+        }
+      },
+      getSnapshot() {
+        // Read first: the first read is what starts the client (restoring the session).
+        const state = client.getState()
+        return isHandlingRedirect(client) ? getServerState() : state
+      },
+    }
+    stores.set(client, store)
+  }
+  return store
+}
+
+/** The client's state snapshot, re-rendering on change; `'loading'` on the server and while a callback is handled. Internal. */
+export function useAuthState(client: AuthClient): AuthState {
+  const { subscribe, getSnapshot } = storeOf(client)
+  return useSyncExternalStore(subscribe, getSnapshot, getServerState)
+}

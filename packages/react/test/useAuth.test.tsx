@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAuth } from '@pkce-auth/react'
 import type { UseAuthResult } from '@pkce-auth/react'
-import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
+import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 import { renderWithAuth } from '../../../test/helpers/renderWithAuth'
 
 /** Shows the state the way an app would, and counts its renders. */
@@ -21,6 +21,7 @@ function Status({ onRender }: { onRender?: (auth: UseAuthResult) => void }) {
 }
 
 const status = () => screen.getByTestId('status').textContent
+const setURL = (url: string) => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
 
 afterEach(() => {
   cleanup()
@@ -47,6 +48,22 @@ describe('useAuth', () => {
     renderWithAuth(test.auth, <Status />)
     expect(status()).toBe('signedIn')
     expect(screen.getByTestId('user').textContent).toBe('user_1')
+  })
+
+  it('reads loading, never signedOut, while the provider handles the callback', async () => {
+    const before = createTestClient()
+    const callback = await before.authorize()
+    // The callback arrives in a new page load: a new client over the same storage.
+    const test = reloadTestClient(before)
+    setURL(callback)
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 30 })
+    const seen: string[] = []
+
+    renderWithAuth(test.auth, <Status onRender={({ status, isLoading }) => seen.push(`${status} ${isLoading}`)} />)
+
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    expect(test.auth.getState().status).toBe('signedIn')
+    expect(new Set(seen)).toEqual(new Set(['loading true', 'signedIn false']))
   })
 
   it('signs in by navigating to the authorization endpoint', async () => {
