@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { ReactNode } from 'react'
+import { AuthError } from '@pkce-auth/core'
 import type { AuthClient, AuthState, SignInOptions } from '@pkce-auth/core'
-import { isHandlingRedirect } from './redirectCallback'
 import { allowSignInAttempt } from './signInAttempts'
 import { useAuthState } from './useAuth'
 import { useAuthClient } from './useAuthClient'
@@ -9,15 +9,23 @@ import { useAuthClient } from './useAuthClient'
 /** Props of {@link RequireAuth}. */
 export interface RequireAuthProps {
   children?: ReactNode
-  /** Rendered while loading, while a callback is handled and while redirecting to sign in. Default: nothing. */
+  /**
+   * Rendered while loading, while a callback is handled, while redirecting to sign in, and after the
+   * user signed out (`reason: 'signed_out'`, in this tab or another), when no sign-in starts.
+   * Default: nothing.
+   */
   fallback?: ReactNode
   /**
    * Rendered instead of signing in when the state carries an error (a failed callback or sign-in:
-   * read it with `useAuth().error`) or when 3 automatic sign-ins happened within a minute.
-   * Default: `fallback`.
+   * read it with `useAuth().error`), when the automatic sign-in was refused (e.g. a `returnTo` in
+   * `signInOptions` that is not a same-origin path; the error is reported to the console), or when
+   * 3 automatic sign-ins happened within a minute. Default: `fallback`.
    */
   errorFallback?: ReactNode
-  /** Passed to `signIn`. Default `returnTo`: the current path, query and hash, so the user comes back here. */
+  /**
+   * Passed to `signIn`. Default `returnTo`: the current path (leading slashes collapsed to one),
+   * query and hash, so the user comes back here.
+   */
   signInOptions?: SignInOptions
 }
 
@@ -27,15 +35,26 @@ const isFailed = (state: AuthState) =>
   state.status === 'signedOut' &&
   (state.reason === 'callback_failed' || (!!state.error && !/^(invalid_grant|login_required)$/.test(state.error.code)))
 
-// One automatic sign-in at a time per client: StrictMode runs the effect twice, and several
-// RequireAuth may be mounted at once.
-const signingIn = new WeakSet<AuthClient>()
+// The automatic sign-in under way per client, one at a time: StrictMode runs the effect twice, and
+// several RequireAuth may be mounted at once. Each of them hears how it ends.
+const signIns = new WeakMap<AuthClient, Promise<void>>()
+
+/**
+ * The page to come back to. A path starting with `//` (https://app.test//settings) would name
+ * another host as a `returnTo`, and the client refuses it: it is the same page with one slash.
+ */
+const currentPage = () => location.pathname.replace(/^\/+/, '/') + location.search + location.hash
 
 /**
  * Renders `children` when signed in and starts `signIn` when signed out, so a page is only seen by
- * signed-in users. It never loops: it does not sign in while the provider handles a callback, it
- * renders `errorFallback` when the state carries an error, and it stops after 3 automatic
- * sign-ins within a minute (counted per browser tab).
+ * signed-in users: on a first visit (no session) and after the session expired. After the user
+ * signed out (`reason: 'signed_out'`, in this tab or another) it renders `fallback` and starts no
+ * sign-in, so `signOut()` does not bounce back into one and `signOut({ redirect: true })` reaches
+ * the end-session page.
+ *
+ * It never loops: it does not sign in while the provider handles a callback, it renders
+ * `errorFallback` when the state carries an error or the sign-in was refused, and it stops after 3
+ * automatic sign-ins within a minute (counted per browser tab).
  *
  * @throws {Error} When rendered outside an `<AuthProvider>`.
  * @example
@@ -46,20 +65,32 @@ const signingIn = new WeakSet<AuthClient>()
 export function RequireAuth({ children, fallback = null, errorFallback = fallback, signInOptions }: RequireAuthProps) {
   const client = useAuthClient()
   const state = useAuthState(client)
-  // The loop breaker's verdict belongs to the state it was made for; a new state is judged afresh.
+  // Automatic sign-in stopped (the loop breaker, or a refusal the state does not show): the verdict
+  // belongs to the state it was made for; a new state is judged afresh.
   const [stoppedAt, setStoppedAt] = useState<AuthState>()
   const failed = isFailed(state)
 
   useEffect(() => {
-    if (state.status !== 'signedOut' || failed || signingIn.has(client) || isHandlingRedirect(client)) return
-    if (!allowSignInAttempt()) return setStoppedAt(state)
-    signingIn.add(client)
-    // A rejection lands in the client's state as well (signedOut with `error`), which renders errorFallback.
-    const { pathname, search, hash } = location
-    client
-      .signIn({ returnTo: pathname + search + hash, ...signInOptions })
-      .catch(() => {})
-      .finally(() => signingIn.delete(client))
+    if (state.status !== 'signedOut' || state.reason === 'signed_out' || failed) return
+    let signIn = signIns.get(client)
+    if (!signIn) {
+      if (!allowSignInAttempt()) return setStoppedAt(state)
+      const started = (signIn = client.signIn({ returnTo: currentPage(), ...signInOptions }))
+      signIns.set(client, started)
+      const forget = () => signIns.get(client) === started && signIns.delete(client)
+      started.then(forget, (error: unknown) => {
+        forget()
+        // An AuthError shows in the state already; anything else is a mistake to tell the developer.
+        if (!(error instanceof AuthError)) console.error(error)
+      })
+    }
+    let active = true
+    // A failed sign-in usually lands in the state (signedOut with `error`: errorFallback). One that
+    // leaves the state as it was would leave the fallback up for good: it stops here.
+    signIn.catch(() => active && setStoppedAt(state))
+    return () => {
+      active = false
+    }
   }, [client, state])
 
   if (state.status === 'signedIn') return children

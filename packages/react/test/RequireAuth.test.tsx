@@ -1,7 +1,7 @@
-import { cleanup, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { RequireAuth, useAuth, withRequireAuth } from '@pkce-auth/react'
-import { createTestClient } from '../../../test/helpers/createTestClient'
+import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 import { renderWithAuth } from '../../../test/helpers/renderWithAuth'
 
 const setURL = (url: string) => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
@@ -28,6 +28,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup()
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 describe('RequireAuth', () => {
@@ -116,6 +117,59 @@ describe('RequireAuth', () => {
 
     await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(2))
     expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired' })
+  })
+
+  it('renders the fallback and does not sign in after the user signs out', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    renderWithAuth(test.auth, guarded, { strict: true })
+
+    await act(() => test.auth.signOut())
+    await settle()
+
+    expect(screen.getByText('loading')).toBeTruthy()
+    expect(test.navigate).toHaveBeenCalledTimes(1) // the sign-in before
+  })
+
+  it('lets signOut({ redirect: true }) reach the end-session page', async () => {
+    const first = createTestClient()
+    await first.signIn()
+    const metadata = await (await first.mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()
+    const test = reloadTestClient(first, { metadata: { ...metadata, end_session_endpoint: `${TEST_ISSUER}/v2/oauth/logout` } })
+    renderWithAuth(test.auth, guarded)
+    await waitFor(() => expect(screen.getByText('secret')).toBeTruthy())
+
+    await act(() => test.auth.signOut({ redirect: true }))
+    await settle()
+
+    expect(test.navigate.mock.calls.map(([url]) => new URL(url).pathname)).toEqual(['/v2/oauth/logout'])
+  })
+
+  it('returns to the page with one leading slash when its path starts with //', async () => {
+    setURL('https://app.test//settings?tab=2')
+    const test = createTestClient()
+    renderWithAuth(test.auth, guarded)
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(1))
+
+    const authorizeUrl = test.navigate.mock.calls[0]![0]
+    const callback = (await test.mock.fetch(authorizeUrl)).headers.get('location')!
+
+    await expect(test.auth.handleRedirect(callback)).resolves.toMatchObject({ returnTo: '/settings?tab=2' })
+  })
+
+  it('renders errorFallback when the client refuses the automatic sign-in', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const test = createTestClient()
+
+    renderWithAuth(test.auth, (
+      <RequireAuth fallback={<p>loading</p>} errorFallback={<p>refused</p>} signInOptions={{ returnTo: '//evil.test' }}>
+        <p>secret</p>
+      </RequireAuth>
+    ), { strict: true })
+
+    await waitFor(() => expect(screen.getByText('refused')).toBeTruthy())
+    expect(test.navigate).not.toHaveBeenCalled()
+    expect(errors).toHaveBeenCalledWith(expect.any(TypeError))
   })
 
   it('stops after 3 automatic sign-ins within a minute and signs in again after it', async () => {
