@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { createAuthClient } from '@pkce-auth/core'
 import type { AuthClient, AuthClientOptions, RedirectResult } from '@pkce-auth/core'
@@ -11,19 +11,44 @@ export type AuthProviderProps = {
   /**
    * Called once after the provider handled the redirect callback successfully, with the `appState`
    * given to `signIn` and the whole result (`returnTo` included); navigate with your router there.
-   * Without it the provider restores `returnTo` (or a string `appState.returnTo`) with
-   * `history.replaceState`. A failed callback does not call it: the state says `callback_failed`.
+   * The function of the latest render is called. Without it the provider restores `returnTo` (or a
+   * string `appState.returnTo`) with `history.replaceState`. A failed callback does not call it:
+   * the state says `callback_failed`.
    */
   onRedirect?: (appState: unknown, result: RedirectResult) => void
 } & ({ client: AuthClient } | (AuthClientOptions & { client?: undefined }))
+
+// The providers holding each client they created, and the clients they disposed.
+const holders = new WeakMap<AuthClient, number>()
+const disposed = new WeakSet<AuthClient>()
+
+/**
+ * Holds a client a provider created; returns the release. The last release disposes it, unless it
+ * is held again meanwhile: StrictMode unmounts and remounts at once, within the same task.
+ */
+function hold(client: AuthClient): () => void {
+  holders.set(client, (holders.get(client) ?? 0) + 1)
+  return () => {
+    holders.set(client, holders.get(client)! - 1)
+    queueMicrotask(() => {
+      if (holders.get(client) || disposed.has(client)) return
+      disposed.add(client)
+      client.dispose()
+    })
+  }
+}
 
 /**
  * Puts an auth client in context for {@link useAuth} and friends, and handles the redirect
  * callback when the page is the client's `redirectUri`.
  *
  * Pass a `client` you created with `createAuthClient`, or the client's options (`issuer`,
- * `clientId`, `redirectUri`, `scope`, ...): the provider then creates the client once, on its
- * first render, and disposes it on unmount. Later changes to those options are ignored.
+ * `clientId`, `redirectUri`, `scope`, ...): the provider then creates the client on its first
+ * render and disposes it on unmount. Later changes to those options are ignored. A provider shown
+ * again after its effects were cleaned up (an `<Activity>` that hid it) creates a new client from
+ * the same options, which takes over once it has restored the session from storage, so the
+ * children never see `loading` in between. With `storage: 'memory'` the session lives in the
+ * client and does not carry over: pass a `client` to keep it.
  *
  * @example
  * const auth = createAuthClient({ issuer, clientId, redirectUri: `${location.origin}/callback` })
@@ -35,17 +60,31 @@ export type AuthProviderProps = {
  * )
  */
 export function AuthProvider({ children, onRedirect, client, ...options }: AuthProviderProps) {
-  const [own] = useState(() => (client ? undefined : createAuthClient(options as AuthClientOptions)))
+  const [initial] = useState(options as AuthClientOptions)
+  const [own, setOwn] = useState(() => (client ? undefined : createAuthClient(initial)))
   const current = (client ?? own) as AuthClient
-  const mounts = useRef(0)
+  // The client made to replace a disposed one, kept for StrictMode's second run of the effect.
+  const spare = useRef<AuthClient>(undefined)
+  // The callback is handled after a commit: it calls the function of the latest render.
+  const latestOnRedirect = useRef(onRedirect)
+  useLayoutEffect(() => {
+    latestOnRedirect.current = onRedirect
+  })
 
   useEffect(() => {
     if (!own) return
-    mounts.current++
+    if (!disposed.has(own)) return hold(own)
+    // Shown again after its client was disposed: the old one keeps answering (from memory) until
+    // the new one has restored the session, then the children move from one settled state to the next.
+    const next = spare.current && !disposed.has(spare.current) ? spare.current : createAuthClient(initial)
+    spare.current = next
+    const release = hold(next)
+    const settled = () => next.getState().status !== 'loading'
+    const unsubscribe = next.subscribe(() => settled() && setOwn(next))
+    if (settled()) setOwn(next)
     return () => {
-      // StrictMode unmounts and remounts synchronously: dispose only when no remount followed.
-      mounts.current--
-      queueMicrotask(() => mounts.current || own.dispose())
+      unsubscribe()
+      release()
     }
   }, [own])
 
@@ -54,6 +93,7 @@ export function AuthProvider({ children, onRedirect, client, ...options }: AuthP
     handleRedirectOnce(current)?.then((result) => {
       if (!active || !claimRedirect(current)) return
       const returnTo = result.returnTo ?? (result.appState as { returnTo?: unknown } | undefined)?.returnTo
+      const onRedirect = latestOnRedirect.current
       if (onRedirect) onRedirect(result.appState, result)
       // appState is the app's own value, unchecked by the core: restore same-origin paths only.
       // The URL parser decides, as the browser will: `//x`, `/\x` and `/<tab>/x` name another host.

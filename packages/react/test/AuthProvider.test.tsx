@@ -1,4 +1,4 @@
-import { StrictMode } from 'react'
+import { Activity, StrictMode } from 'react'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthProvider, useAuth } from '@pkce-auth/react'
@@ -58,6 +58,21 @@ describe('AuthProvider', () => {
     expect(onRedirect).toHaveBeenCalledWith({ tab: 2 }, { appState: { tab: 2 }, returnTo: '/settings' })
     expect(location.href).toBe(TEST_REDIRECT_URI)
     expect(codeExchanges(test)).toHaveLength(1)
+  })
+
+  it('calls the onRedirect of the latest render', async () => {
+    const test = createTestClient()
+    setURL(await test.authorize({ returnTo: '/settings' }))
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 50 })
+    const first = vi.fn()
+    const latest = vi.fn()
+
+    const { rerender } = render(<AuthProvider client={test.auth} onRedirect={first}><Status /></AuthProvider>)
+    rerender(<AuthProvider client={test.auth} onRedirect={latest}><Status /></AuthProvider>)
+
+    await waitFor(() => expect(latest).toHaveBeenCalledTimes(1))
+    expect(latest).toHaveBeenCalledWith(undefined, { returnTo: '/settings' })
+    expect(first).not.toHaveBeenCalled()
   })
 
   it('restores returnTo with history.replaceState when there is no onRedirect', async () => {
@@ -232,6 +247,51 @@ describe('AuthProvider', () => {
     unmount()
     await act(() => vi.advanceTimersByTimeAsync(0))
 
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('works again, without showing loading, when an <Activity> hides and shows the client it created', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const seen: string[] = []
+    function Recorder() {
+      seen.push(useAuth().status)
+      return null
+    }
+    const app = (mode: 'visible' | 'hidden') => (
+      <StrictMode>
+        <Activity mode={mode}>
+          <AuthProvider issuer={TEST_ISSUER} clientId={test.clientId} redirectUri={TEST_REDIRECT_URI}
+            storage={test.storage} fetch={test.fetch} navigate={test.navigate}>
+            <Status />
+            <Recorder />
+          </AuthProvider>
+        </Activity>
+      </StrictMode>
+    )
+    const { rerender, unmount } = render(app('visible'))
+    await vi.waitFor(async () => {
+      await act(() => vi.advanceTimersByTimeAsync(0))
+      expect(status()).toBe('signedIn')
+    })
+    const timersWhileShown = vi.getTimerCount()
+    expect(timersWhileShown).toBeGreaterThan(0)
+
+    rerender(app('hidden'))
+    await act(() => vi.advanceTimersByTimeAsync(0))
+    expect(vi.getTimerCount()).toBe(0)
+    seen.length = 0
+    rerender(app('visible'))
+
+    // The scheduled refresh (and the wake listeners) are back once the provider shows again.
+    await vi.waitFor(async () => {
+      await act(() => vi.advanceTimersByTimeAsync(0))
+      expect(vi.getTimerCount()).toBe(timersWhileShown)
+    })
+    expect(new Set(seen)).toEqual(new Set(['signedIn']))
+    unmount()
+    await act(() => vi.advanceTimersByTimeAsync(0))
     expect(vi.getTimerCount()).toBe(0)
   })
 })
