@@ -52,6 +52,14 @@ function tokenClientAuth(params: TokenParams): { form: object; auth: RequestAuth
   return { form: grant, auth: { basic: { username: clientId, password: clientSecret } } }
 }
 
+/** The key set verbatim (JWK member names are standard, not converted), once it is one. */
+function parseJwks(raw: unknown): JwkSet {
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { keys?: unknown }).keys)) {
+    throw new TypeError('the response has no "keys" list')
+  }
+  return raw as JwkSet
+}
+
 /** Builds the `oauth` namespace over a transport. */
 export function createOAuthResource(send: Transport): OAuthResource {
   return {
@@ -78,16 +86,28 @@ export function createOAuthResource(send: Transport): OAuthResource {
         path: '/oauth/introspect',
         form: { token },
         auth: clientAuth ? { basic: { username: clientAuth.clientId, password: clientAuth.clientSecret } } : 'bearer',
+        // A read: asking twice changes nothing.
+        idempotent: true,
         parse: parseBody<IntrospectResult>,
         options,
       }),
     getJwks: (options) =>
-      send({ method: 'GET', path: '/oauth/jwks', auth: 'none', parse: (raw) => raw as JwkSet, options }),
+      send({ method: 'GET', path: '/oauth/jwks', auth: 'none', parse: parseJwks, options }),
     register: (params, options) =>
       send({ method: 'POST', path: '/oauth/register', json: params, auth: 'none', parse: parseBody<RegisteredClient>, options }),
     token: (params, options) => {
       const { form, auth } = tokenClientAuth(params)
-      return send({ method: 'POST', path: '/oauth/token', form, auth, parse: parseBody<TokenResult>, options })
+      return send({
+        method: 'POST',
+        path: '/oauth/token',
+        form,
+        auth,
+        // A code is good for one exchange and a rotated refresh token for one refresh: a second copy of
+        // a request the server already acted on is refused, and may make it revoke the tokens issued.
+        idempotent: params.grantType === 'client_credentials',
+        parse: parseBody<TokenResult>,
+        options,
+      })
     },
   }
 }

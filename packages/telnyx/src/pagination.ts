@@ -1,10 +1,14 @@
 import type { Page, PaginationMeta } from './telnyxTypes'
 import { fromWire } from './wireFormat'
 
-/** Parses a `{ data, meta }` list body into a {@link Page}. */
+/**
+ * Parses a `{ data, meta }` list body into a {@link Page}. A body without a `data` list throws: read
+ * as an empty page, it would end a listing early without a word.
+ */
 export function parsePage<T>(raw: unknown): Page<T> {
-  const body = fromWire<{ data?: T[]; meta?: PaginationMeta }>(raw)
-  return { data: Array.isArray(body?.data) ? body.data : [], meta: body?.meta ?? {} }
+  const body = fromWire<{ data?: unknown; meta?: PaginationMeta } | undefined>(raw)
+  if (typeof body !== 'object' || body === null || !Array.isArray(body.data)) throw new TypeError('the response has no "data" list')
+  return { data: body.data as T[], meta: body.meta ?? {} }
 }
 
 /**

@@ -14,8 +14,12 @@ export function parseBody<T>(raw: unknown): T {
   return fromWire<T>(raw)
 }
 
-/** Encodes a path parameter, refusing an empty one (which would silently address the collection). */
+/**
+ * Encodes a path parameter. An empty one would silently address the collection, and `.` or `..`
+ * another path altogether (URLs resolve them as dot-segments, even encoded), so those are refused.
+ */
 export function pathParam(value: string, name: string): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`"${name}" must be a non-empty string`)
+  if (value === '.' || value === '..') throw new TypeError(`"${name}" must not be "." or ".."`)
   return encodeURIComponent(value)
 }

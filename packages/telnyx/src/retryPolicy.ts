@@ -5,13 +5,18 @@ const maxBackoffMs = 8_000
 /** A server asking for a longer wait than this is not waited for: the error goes to the caller instead. */
 export const maxServerDelayMs = 60_000
 
-/** Whether a response with this status and headers is worth sending again. */
-export function isRetryableResponse(response: Response): boolean {
+/**
+ * Whether a response with this status and headers is worth sending again. A request that is not
+ * `idempotent` (a create, a code exchange) is sent again only after a 429 or a 503, which say the
+ * server did not act on it: after a 500 or a 504 it may have, and a second copy would act twice.
+ */
+export function isRetryableResponse(response: Response, idempotent: boolean): boolean {
   // The server's explicit verdict wins over the status.
   const verdict = response.headers.get('x-should-retry')
   if (verdict === 'true') return true
   if (verdict === 'false') return false
   const { status } = response
+  if (!idempotent) return status === 429 || status === 503
   return status === 408 || status === 409 || status === 429 || status >= 500
 }
 

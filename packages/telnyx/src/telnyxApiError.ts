@@ -28,6 +28,8 @@ export interface TelnyxApiErrorInit {
   response: Response
   /** The body: parsed JSON when it was JSON, the text otherwise, `undefined` when empty. */
   raw: unknown
+  /** Why a 2xx body could not be read as the result (it becomes the error's `cause`). */
+  cause?: Error
 }
 
 function readNumber(headers: Headers, ...names: string[]): number | undefined {
@@ -78,7 +80,9 @@ function toInvalidFields(value: unknown): Record<string, string[]> | undefined {
 }
 
 /**
- * The server answered with a status outside 2xx (after any retries).
+ * The server answered with a status outside 2xx (after any retries), or with a 2xx whose body is not
+ * the result it should carry (not JSON, empty, no `data`): then `status` is that 2xx and `cause` says
+ * what was missing. Such a 2xx is never retried, since the server may have acted on the request.
  *
  * Telnyx uses two body shapes, and this error reads both: the API-wide `{ errors: [{ code, title,
  * detail, source }] }` lands in {@link TelnyxApiError.errors}; the OAuth (RFC 6749) `{ error,
@@ -122,14 +126,14 @@ export class TelnyxApiError extends Error {
   /** Request URL. */
   readonly url: string
 
-  constructor({ method, url, response, raw }: TelnyxApiErrorInit) {
+  constructor({ method, url, response, raw, cause }: TelnyxApiErrorInit) {
     const body = isRecord(raw) ? raw : {}
     const errors = Array.isArray(body.errors) ? body.errors.map(toDetail) : []
     const error = typeof body.error === 'string' ? body.error : undefined
     const errorDescription = typeof body.error_description === 'string' ? body.error_description : undefined
     const first = errors[0]
-    const summary = errorDescription ?? first?.detail ?? first?.title ?? error ?? response.statusText
-    super(`${method} ${url} failed with ${response.status}${summary ? `: ${summary}` : ''}`)
+    const summary = errorDescription ?? first?.detail ?? first?.title ?? error ?? cause?.message ?? response.statusText
+    super(`${method} ${url} failed with ${response.status}${summary ? `: ${summary}` : ''}`, cause && { cause })
     this.name = 'TelnyxApiError'
     this.status = response.status
     this.errors = errors

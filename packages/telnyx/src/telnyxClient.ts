@@ -4,6 +4,7 @@ import { createOAuthClientsResource } from './oauthClients'
 import type { OAuthClientsResource } from './oauthClients'
 import { createOAuthGrantsResource } from './oauthGrants'
 import type { OAuthGrantsResource } from './oauthGrants'
+import { nonNegativeOption } from './nonNegativeOption'
 import { createTransport } from './transport'
 import type { BearerSource } from './transport'
 import { createWellKnownResource } from './wellKnown'
@@ -19,8 +20,11 @@ export interface TokenSource {
 
 /**
  * Where the bearer token comes from, one of:
- * - `auth`: a signed-in `AuthClient` (or any {@link TokenSource}). On a 401 the client forces one
- *   refresh (`getAccessToken({ forceRefresh: true })`) and retries once.
+ * - `auth`: a signed-in `AuthClient` (or any {@link TokenSource}). On a 401 that refuses the token
+ *   (`WWW-Authenticate` says `invalid_token`, or names no error: Telnyx documents no challenge on its 401s) the
+ *   client reads the token again, forces a refresh (`getAccessToken({ forceRefresh: true })`) only if
+ *   it is still the refused one, and retries once: calls refused with the same token share one refresh.
+ *   The wait for the token is part of the call's `timeoutMs` and ends with its `signal`.
  * - `apiKey`: a Telnyx API key, sent as it is.
  * - `getAccessToken`: called before every request; a 401 is final.
  * - nothing: only the endpoints without credentials work (discovery, JWKS, registration, token).
@@ -31,15 +35,19 @@ export type TelnyxCredentials =
   | { getAccessToken: () => string | Promise<string>; auth?: never; apiKey?: never }
   | { auth?: never; apiKey?: never; getAccessToken?: never }
 
-/** Settings of {@link createTelnyxClient}. */
+/** Settings of {@link createTelnyxClient}. Each call's {@link TelnyxRequestOptions} override them. */
 export interface TelnyxClientOptions {
   /** The API base URL. Default `'https://api.telnyx.com/v2'`. */
   baseUrl?: string
   /** Where `/.well-known/*` documents are served. Default: the origin of `baseUrl` (`https://api.telnyx.com`). */
   wellKnownBaseUrl?: string
-  /** Retries after a 408, 409, 429, 5xx, network error or timeout. Default 2. */
+  /**
+   * Retries after a 408, 409, 429, 5xx, network error or timeout; for a POST that is not safe to
+   * repeat (a create, a grant, a registration, a code or refresh-token exchange), only after a 429 or
+   * a 503. Default 2.
+   */
   maxRetries?: number
-  /** Milliseconds each attempt may take, body included. Default 60 000. */
+  /** Milliseconds each attempt may take, the wait for the bearer token and the body included. Default 60 000. */
   timeoutMs?: number
   /** The `fetch` to send requests with. Default: the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>
@@ -80,12 +88,6 @@ function absoluteUrl(value: string, name: string): URL {
   }
 }
 
-function nonNegative(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value < 0) throw new TypeError(`"${name}" must be a non-negative number`)
-  return value
-}
-
 /**
  * Creates a client for the Telnyx OAuth API: discovery, the OAuth endpoints, and the management of
  * OAuth clients and grants.
@@ -95,8 +97,12 @@ function nonNegative(value: number | undefined, name: string, fallback: number):
  * (no answer: `network`, `timeout`, `aborted`). 408, 409, 429, 5xx, network errors and timeouts are
  * retried up to `maxRetries` times, waiting as `retry-after-ms`/`Retry-After` ask (giving up at once
  * when that is over 60 s), else 0.5 s doubling to 8 s with jitter; an `x-should-retry` header
- * overrides the status. Other 4xx are never retried. When the token source itself fails (the core's
- * `AuthError`, say, once the session has ended), the call rejects with that error, unchanged.
+ * overrides the status. Other 4xx are never retried. A POST that would act twice if sent twice
+ * (`oauthClients.create`, `oauth.createGrant`, `oauth.register`, and `oauth.token` except with
+ * `client_credentials`) is retried only after a 429 or a 503, which say the server did not act on
+ * it: never after a timeout, a network error or another 5xx, when it may have. When the token source
+ * itself fails (the core's `AuthError`, say, once the session has ended), the call rejects with that
+ * error, unchanged.
  *
  * @throws {TypeError} on contradictory or malformed options.
  *
@@ -119,8 +125,8 @@ export function createTelnyxClient(credentials: TelnyxCredentials = {}, options:
   const send = createTransport({
     baseUrl: baseUrl.href,
     wellKnownBaseUrl: wellKnownBaseUrl.href,
-    maxRetries: Math.floor(nonNegative(options.maxRetries, 'maxRetries', 2)),
-    timeoutMs: nonNegative(options.timeoutMs, 'timeoutMs', 60_000),
+    maxRetries: Math.floor(nonNegativeOption(options.maxRetries, 'maxRetries', 2)),
+    timeoutMs: nonNegativeOption(options.timeoutMs, 'timeoutMs', 60_000),
     fetch: fetchImpl,
     bearer: bearerSource(credentials),
   })

@@ -6,7 +6,9 @@ export type TelnyxNetworkErrorCode = 'network' | 'timeout' | 'aborted'
 
 /**
  * No HTTP response was received. `network` and `timeout` failures were already retried up to
- * `maxRetries` times; `aborted` never is. The underlying error (or the signal's reason) is `cause`.
+ * `maxRetries` times, except for a POST that is not safe to repeat (a create, a grant, a
+ * registration, a code or refresh-token exchange): the server may have acted on it, so it is not sent
+ * again. `aborted` is never retried. The underlying error (or the signal's reason) is `cause`.
  *
  * @example
  * ```ts

@@ -2,6 +2,7 @@ import { TelnyxApiError } from './telnyxApiError'
 import { TelnyxNetworkError } from './telnyxNetworkError'
 import { TelnyxPromise } from './telnyxPromise'
 import type { TelnyxResponse } from './telnyxPromise'
+import { nonNegativeOption } from './nonNegativeOption'
 import { backoffDelayMs, isRetryableResponse, maxServerDelayMs, serverRetryDelayMs } from './retryPolicy'
 import { toSearchParams, toWire } from './wireFormat'
 
@@ -9,9 +10,9 @@ import { toSearchParams, toWire } from './wireFormat'
 export interface TelnyxRequestOptions {
   /** Cancels the call, including any wait between retries; it then rejects with a `TelnyxNetworkError` coded `aborted`. */
   signal?: AbortSignal
-  /** Overrides the client's `timeoutMs` for each attempt of this call. */
+  /** Overrides the client's `timeoutMs` for each attempt of this call (the wait for the bearer token included). */
   timeoutMs?: number
-  /** Overrides the client's `maxRetries` for this call. */
+  /** Overrides the client's `maxRetries` for this call (a POST that is not safe to repeat still retries only after a 429 or a 503). */
   maxRetries?: number
   /** Extra request headers. */
   headers?: Record<string, string>
@@ -20,7 +21,7 @@ export interface TelnyxRequestOptions {
 /** Where a request's bearer token comes from. */
 export interface BearerSource {
   token(options: { forceRefresh: boolean }): Promise<string>
-  /** Whether a 401 is worth one forced refresh and one retry (true for an `auth` token source). */
+  /** Whether a 401 refusing the token is worth a new token and one retry (true for an `auth` token source). */
   refreshable: boolean
 }
 
@@ -41,7 +42,14 @@ export interface RequestSpec<T> {
   /** camelCase form body (`application/x-www-form-urlencoded`). */
   form?: object
   auth: RequestAuth
-  /** Turns the raw body of a 2xx response into the typed result. */
+  /**
+   * Whether sending the request twice does no more than sending it once. Default: true for GET,
+   * PUT and DELETE, false for POST. A request that is not is retried only when the server answered
+   * that it did not act on it (429, 503, `x-should-retry: true`), never after a timeout or a network
+   * error once it was handed to `fetch`.
+   */
+  idempotent?: boolean
+  /** Turns the raw body of a 2xx response into the typed result; throws when the body is not one. */
   parse: (raw: unknown) => T
   options?: TelnyxRequestOptions
 }
@@ -60,6 +68,8 @@ export interface TransportConfig {
 export type Transport = <T>(spec: RequestSpec<T>) => TelnyxPromise<T>
 
 const timeoutReason = Symbol('timeout')
+/** `setTimeout` fires at once for a delay that does not fit in a signed 32-bit integer (about 24.8 days). */
+const maxTimerMs = 2 ** 31 - 1
 
 function joinUrl(base: string, path: string, query: object | undefined): string {
   const search = toSearchParams(query).toString()
@@ -101,43 +111,94 @@ function parseBody(text: string): unknown {
   }
 }
 
-type Attempt = { response: Response; raw: unknown } | { failure: TelnyxNetworkError }
+/**
+ * Whether a 401 says the bearer token itself was refused, so that another token may succeed:
+ * RFC 6750 §3.1's `invalid_token`. Telnyx documents no `WWW-Authenticate` on its 401s, so a 401
+ * without a challenge, or with a Bearer challenge that names no error, counts too; a challenge
+ * naming another error (`invalid_request`) or another scheme does not.
+ */
+function refusesToken(response: Response): boolean {
+  const challenge = response.headers.get('www-authenticate')
+  if (challenge === null || challenge.trim() === '') return true
+  if (!/(^|,)\s*bearer(\s|,|$)/i.test(challenge)) return false
+  const error = /(?:^|[\s,])error\s*=\s*"?([^",\s]*)/i.exec(challenge)?.[1]
+  return error === undefined || error === 'invalid_token'
+}
+
+/** What one call may take and how often it may be retried, from its options or the client's. */
+interface CallLimits {
+  timeoutMs: number
+  maxRetries: number
+}
+
+// `token` is the bearer the request carried; `sent` whether the request was handed to `fetch`, and so
+// may have reached the server.
+type Attempt = { response: Response; raw: unknown; token: string | undefined } | { failure: TelnyxNetworkError; sent: boolean }
 
 /** Creates the function every resource sends its requests through. */
 export function createTransport(config: TransportConfig): Transport {
-  async function attempt(url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal | undefined): Promise<Attempt> {
-    const method = init.method ?? 'GET'
+  /**
+   * One try: the bearer token (when `bearer` is given), the request and its body, all within
+   * `timeoutMs` and the caller's signal. The token source's own failure is thrown as it is.
+   */
+  async function attempt(
+    url: string,
+    init: { method: string; headers: Headers; body: string | undefined },
+    bearer: (() => Promise<string>) | undefined,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const { method } = init
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(timeoutReason), timeoutMs)
+    const timer = setTimeout(() => controller.abort(timeoutReason), Math.min(timeoutMs, maxTimerMs))
     const forwardAbort = () => controller.abort(signal?.reason)
     signal?.addEventListener('abort', forwardAbort, { once: true })
     if (signal?.aborted) forwardAbort()
+    let sent = false
     try {
+      const headers = new Headers(init.headers)
+      // The core may be refreshing the token: that wait is part of the attempt, so the signal and the
+      // timeout end it too (the refresh itself goes on, for whoever else needs it). An Authorization
+      // header the caller passed in `headers` wins, as every header of theirs does.
+      const token = bearer && !headers.has('authorization') ? await raceAbort(bearer(), controller.signal) : undefined
+      if (token !== undefined) headers.set('authorization', `Bearer ${token}`)
+      sent = true
       // The timeout covers reading the body too: a stalled body is as useless as a stalled connection.
-      const response = await raceAbort(config.fetch(url, { ...init, signal: controller.signal }), controller.signal)
+      const response = await raceAbort(config.fetch(url, { ...init, headers, signal: controller.signal }), controller.signal)
       const raw = parseBody(await raceAbort(response.text(), controller.signal))
-      return { response, raw }
+      return { response, raw, token }
     } catch (error) {
       if (signal?.aborted) {
-        return { failure: new TelnyxNetworkError('aborted', method, url, { cause: signal.reason }) }
+        return { failure: new TelnyxNetworkError('aborted', method, url, { cause: signal.reason }), sent }
       }
       if (controller.signal.aborted && controller.signal.reason === timeoutReason) {
-        return { failure: new TelnyxNetworkError('timeout', method, url) }
+        return { failure: new TelnyxNetworkError('timeout', method, url), sent }
       }
-      return { failure: new TelnyxNetworkError('network', method, url, { cause: error }) }
+      // Before sending, only the token source can fail: its error (the core's AuthError) is the caller's.
+      if (!sent) throw error
+      return { failure: new TelnyxNetworkError('network', method, url, { cause: error }), sent }
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', forwardAbort)
     }
   }
 
-  async function headersFor(spec: RequestSpec<unknown>, forceRefresh: boolean): Promise<Headers> {
+  /**
+   * The token for the next attempt. After a 401 refused `refused`, the current token is read again:
+   * when another call has renewed it meanwhile, that one is used, so that calls refused with the same
+   * token share one refresh; only when it is still `refused` is a refresh forced.
+   */
+  async function bearerToken(source: BearerSource, refused: string | undefined): Promise<string> {
+    const current = await source.token({ forceRefresh: false })
+    if (refused === undefined || current !== refused) return current
+    return source.token({ forceRefresh: true })
+  }
+
+  function headersFor(spec: RequestSpec<unknown>): Headers {
     const headers = new Headers({ accept: 'application/json' })
     if (spec.json !== undefined) headers.set('content-type', 'application/json')
     if (spec.form !== undefined) headers.set('content-type', 'application/x-www-form-urlencoded')
-    if (spec.auth === 'bearer' && config.bearer) {
-      headers.set('authorization', `Bearer ${await config.bearer.token({ forceRefresh })}`)
-    } else if (typeof spec.auth === 'object') {
+    if (typeof spec.auth === 'object') {
       // RFC 6749 §2.3.1: both parts are form-encoded before they are joined and base64-encoded.
       const { username, password } = spec.auth.basic
       const encode = (value: string) => toSearchParams({ v: value }).toString().slice(2)
@@ -147,12 +208,26 @@ export function createTransport(config: TransportConfig): Transport {
     return headers
   }
 
-  async function send<T>(spec: RequestSpec<T>): Promise<TelnyxResponse<T>> {
+  /** The typed result of a 2xx; a body that is not one rejects like any answer the client cannot use. */
+  function resultOf<T>(spec: RequestSpec<T>, url: string, response: Response, raw: unknown): T {
+    // A 2xx that is not JSON (a proxy's HTML page, say) cannot be typed.
+    if (typeof raw === 'string') {
+      throw new TelnyxApiError({ method: spec.method, url, response, raw, cause: new TypeError('the response is not JSON') })
+    }
+    try {
+      return spec.parse(raw)
+    } catch (cause) {
+      throw new TelnyxApiError({ method: spec.method, url, response, raw, cause: cause instanceof Error ? cause : undefined })
+    }
+  }
+
+  async function send<T>(spec: RequestSpec<T>, { timeoutMs, maxRetries }: CallLimits): Promise<TelnyxResponse<T>> {
     const base = spec.base === 'wellKnown' ? config.wellKnownBaseUrl : config.baseUrl
     const url = joinUrl(base, spec.path, spec.query)
     const { signal } = spec.options ?? {}
-    const maxRetries = spec.options?.maxRetries ?? config.maxRetries
-    const timeoutMs = spec.options?.timeoutMs ?? config.timeoutMs
+    const idempotent = spec.idempotent ?? spec.method !== 'POST'
+    const source = spec.auth === 'bearer' ? config.bearer : undefined
+    const headers = headersFor(spec)
     const body =
       spec.json !== undefined
         ? JSON.stringify(toWire(spec.json))
@@ -160,36 +235,31 @@ export function createTransport(config: TransportConfig): Transport {
           ? toSearchParams(spec.form).toString()
           : undefined
     let retries = 0
-    let forceRefresh = false
-    let refreshed = false
+    // The token a 401 refused, once one has: the call then gets one retry with another token.
+    let refused: string | undefined
 
     for (;;) {
       if (signal?.aborted) throw new TelnyxNetworkError('aborted', spec.method, url, { cause: signal.reason })
-      const headers = await headersFor(spec, forceRefresh)
-      forceRefresh = false
-      const result = await attempt(url, { method: spec.method, headers, body }, timeoutMs, signal)
+      const bearer = source && (() => bearerToken(source, refused))
+      const result = await attempt(url, { method: spec.method, headers, body }, bearer, timeoutMs, signal)
 
       let delayMs: number
       if ('failure' in result) {
-        if (result.failure.code === 'aborted' || retries >= maxRetries) throw result.failure
+        const { failure, sent } = result
+        if (failure.code === 'aborted' || retries >= maxRetries) throw failure
+        // A request that may have reached the server is sent again only if a second copy is harmless.
+        if (sent && !idempotent) throw failure
         delayMs = backoffDelayMs(retries)
       } else {
-        const { response, raw } = result
-        if (response.ok) {
-          if (typeof raw === 'string') {
-            // A 2xx that is not JSON (a proxy's HTML page, say) cannot be typed.
-            throw new TelnyxApiError({ method: spec.method, url, response, raw })
-          }
-          return { data: spec.parse(raw), response, raw }
-        }
-        if (response.status === 401 && spec.auth === 'bearer' && config.bearer?.refreshable && !refreshed) {
-          // The token may have been revoked or expired early: one fresh token, one more try.
-          refreshed = true
-          forceRefresh = true
+        const { response, raw, token } = result
+        if (response.ok) return { data: resultOf(spec, url, response, raw), response, raw }
+        if (response.status === 401 && source?.refreshable && refused === undefined && token !== undefined && refusesToken(response)) {
+          // The token may have been revoked or expired early: another token, one more try.
+          refused = token
           continue
         }
         const error = new TelnyxApiError({ method: spec.method, url, response, raw })
-        if (retries >= maxRetries || !isRetryableResponse(response)) throw error
+        if (retries >= maxRetries || !isRetryableResponse(response, idempotent)) throw error
         const requested = serverRetryDelayMs(response.headers, Date.now())
         // An hour's Retry-After is an answer for the caller, not a wait to hide inside a call.
         if (requested !== undefined && requested > maxServerDelayMs) throw error
@@ -205,5 +275,12 @@ export function createTransport(config: TransportConfig): Transport {
     }
   }
 
-  return (spec) => new TelnyxPromise(send(spec))
+  return (spec) => {
+    // Checked at once, like every other bad argument, rather than as a rejection.
+    const limits: CallLimits = {
+      timeoutMs: nonNegativeOption(spec.options?.timeoutMs, 'timeoutMs', config.timeoutMs),
+      maxRetries: Math.floor(nonNegativeOption(spec.options?.maxRetries, 'maxRetries', config.maxRetries)),
+    }
+    return new TelnyxPromise(send(spec, limits))
+  }
 }

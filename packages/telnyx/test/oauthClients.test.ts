@@ -112,6 +112,14 @@ describe('oauthClients.delete', () => {
     expect(data).toBeUndefined()
     await expect(telnyx.oauthClients.get(created.clientId)).rejects.toMatchObject({ status: 404 })
   })
+
+  it('refuses "." and ".." ids, which would address another path, before sending anything', async () => {
+    const { telnyx, sent } = await setupTelnyx()
+
+    expect(() => telnyx.oauthClients.delete('..')).toThrow(TypeError)
+    expect(() => telnyx.oauthClients.delete('.')).toThrow(TypeError)
+    expect(sent).toHaveLength(0)
+  })
 })
 
 describe('oauthClients.list', () => {

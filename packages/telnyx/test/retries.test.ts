@@ -1,8 +1,12 @@
 import { TelnyxApiError, TelnyxNetworkError } from '@pkce-auth/telnyx'
+import type { OAuthClientCreateParams } from '@pkce-auth/telnyx'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTelnyx } from './setupTelnyx'
 
 const jwksPath = '/v2/oauth/jwks'
+const clientsPath = '/v2/oauth_clients'
+const tokenPath = '/v2/oauth/token'
+const newClient: OAuthClientCreateParams = { name: 'Once', allowedScopes: ['admin'], clientType: 'public', allowedGrantTypes: ['authorization_code'] }
 
 /** Arrival times of the requests to `path`, relative to the first. */
 function arrivals(mock: { requests: { list(): Array<{ path: string; at: number }> } }, path: string): number[] {
@@ -169,6 +173,16 @@ describe('retries', () => {
     await expect(pending).resolves.toMatchObject({ keys: expect.any(Array) })
   })
 
+  it('refuses a maxRetries that is not a non-negative number, naming it, before sending anything', async () => {
+    const { telnyx, sent } = await setupTelnyx()
+
+    for (const maxRetries of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => telnyx.oauth.getJwks({ maxRetries })).toThrow(TypeError)
+      expect(() => telnyx.oauth.getJwks({ maxRetries })).toThrow(/"maxRetries"/)
+    }
+    expect(sent).toHaveLength(0)
+  })
+
   it('retries a 429 from the real rate limiter after its Retry-After', async () => {
     const { mock, telnyx } = await setupTelnyx({ server: { rateLimit: { limit: 1, windowSeconds: 2 } } })
     await telnyx.oauthGrants.list()
@@ -179,5 +193,96 @@ describe('retries', () => {
     await vi.advanceTimersByTimeAsync(2_000)
     await expect(pending).resolves.toMatchObject({ data: expect.any(Array) })
     expect(mock.requests.list().map((entry) => entry.status)).toEqual([200, 429, 200])
+  })
+})
+
+describe('retries of requests that are not idempotent', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const answered = (mock: { requests: { list(): Array<{ method: string; path: string; status: number }> } }, path: string) =>
+    mock.requests.list().filter((entry) => entry.method === 'POST' && entry.path === path).map((entry) => entry.status)
+
+  it('creates one OAuth client when the create times out after the server processed it', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: clientsPath, method: 'POST', delayMs: 150 })
+    const outcome = telnyx.oauthClients.create(newClient, { timeoutMs: 100, maxRetries: 1 }).catch((reason: unknown) => reason)
+
+    await vi.advanceTimersByTimeAsync(5_000)
+
+    expect(await outcome).toMatchObject({ code: 'timeout', method: 'POST' })
+    // The server still creates the client the client gave up on; it must be the only one.
+    await vi.waitFor(() => expect(answered(mock, clientsPath)).toEqual([201]))
+    expect((await telnyx.oauthClients.list({ filter: { name: 'Once' } })).data).toHaveLength(1)
+  })
+
+  it('does not send a create again after a network error', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: clientsPath, method: 'POST', drop: true })
+    const outcome = telnyx.oauthClients.create(newClient).catch((reason: unknown) => reason)
+
+    await vi.advanceTimersByTimeAsync(5_000)
+
+    expect(await outcome).toMatchObject({ code: 'network', method: 'POST' })
+    expect(answered(mock, clientsPath)).toEqual([0])
+  })
+
+  it('does not send a create again after a 500 or a 504', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: clientsPath, method: 'POST', status: 500 })
+    mock.faults.add({ path: clientsPath, method: 'POST', status: 504 })
+
+    await expect(telnyx.oauthClients.create(newClient)).rejects.toMatchObject({ status: 500 })
+    await expect(telnyx.oauthClients.create(newClient)).rejects.toMatchObject({ status: 504 })
+    expect(answered(mock, clientsPath)).toEqual([500, 504])
+  })
+
+  it('sends a create again after a 429 or a 503, which say the server did not act', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: clientsPath, method: 'POST', status: 429, headers: { 'retry-after': '1' } })
+    mock.faults.add({ path: clientsPath, method: 'POST', status: 503 })
+    const pending = telnyx.oauthClients.create(newClient)
+
+    // Retry-After's 1 s, then the second retry's backoff of at most 1 s.
+    await vi.advanceTimersByTimeAsync(2_000)
+
+    await expect(pending).resolves.toMatchObject({ name: 'Once' })
+    expect(answered(mock, clientsPath)).toEqual([429, 503, 201])
+  })
+
+  it('does not send an authorization code twice after a 500', async () => {
+    const { mock, telnyx } = await setupTelnyx({ credentials: {} })
+    mock.faults.add({ path: tokenPath, status: 500 })
+
+    await expect(
+      telnyx.oauth.token({ grantType: 'authorization_code', code: 'code', codeVerifier: 'x'.repeat(43), redirectUri: 'https://app.test/callback', clientId: 'spa' }),
+    ).rejects.toMatchObject({ status: 500 })
+    expect(answered(mock, tokenPath)).toEqual([500])
+  })
+
+  it('does not send a refresh token twice after a timeout', async () => {
+    const { mock, telnyx } = await setupTelnyx({ credentials: {} })
+    mock.faults.add({ path: tokenPath, delayMs: 2_000 })
+    const outcome = telnyx.oauth.token({ grantType: 'refresh_token', refreshToken: 'unknown', clientId: 'spa' }, { timeoutMs: 1_000 }).catch((reason: unknown) => reason)
+
+    await vi.advanceTimersByTimeAsync(5_000)
+
+    expect(await outcome).toMatchObject({ code: 'timeout' })
+    await vi.waitFor(() => expect(answered(mock, tokenPath)).toHaveLength(1))
+  })
+
+  it('still retries a client_credentials token request, which is safe to repeat', async () => {
+    const { mock, telnyx } = await setupTelnyx({ credentials: {} })
+    mock.faults.add({ path: tokenPath, status: 500 })
+    const pending = telnyx.oauth.token({ grantType: 'client_credentials', clientId: 'service', clientSecret: 'service-secret' })
+
+    await vi.advanceTimersByTimeAsync(500)
+
+    await expect(pending).resolves.toMatchObject({ tokenType: 'Bearer' })
+    expect(answered(mock, tokenPath)).toEqual([500, 200])
   })
 })

@@ -76,4 +76,17 @@ describe('telnyxAuthOptions with createAuthClient', () => {
     expect(mock.requests.list().filter((entry) => entry.path === '/v2/oauth_grants').map((entry) => entry.status)).toEqual([401, 200])
     auth.dispose()
   })
+
+  it('refreshes once for calls refused with the same token, as auth.fetch does', async () => {
+    const { auth, fetch, mock } = await signInThroughPreset()
+    const telnyx = createTelnyxClient({ auth }, { baseUrl: `${issuer}/v2`, fetch })
+    // The token is revoked while two calls are in flight; the second refusal comes after the first call's refresh.
+    mock.faults.add({ path: '/v2/oauth_grants', status: 401 })
+    mock.faults.add({ path: '/v2/oauth_grants', status: 401, delayMs: 100 })
+
+    await Promise.all([telnyx.oauthGrants.list(), telnyx.oauthGrants.list()])
+
+    expect(mock.requests.list().filter((entry) => entry.grantType === 'refresh_token')).toHaveLength(1)
+    auth.dispose()
+  })
 })

@@ -82,6 +82,37 @@ describe('TelnyxApiError', () => {
     expect(error.raw).toMatchObject({ error: 'invalid_grant', error_description: error.errorDescription })
   })
 
+  it('carries a 2xx whose body has no data envelope', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: '/v2/oauth_clients/spa', status: 200, body: { client_id: 'spa' } })
+
+    const error = await failure(telnyx.oauthClients.get('spa'))
+
+    expect(error).toMatchObject({ status: 200, code: undefined, raw: { client_id: 'spa' } })
+    expect(error.cause).toBeInstanceOf(TypeError)
+    expect(mock.requests.list()).toHaveLength(1)
+  })
+
+  it('carries a 2xx with an empty body where a result was due', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: '/v2/oauth_grants/some-id', status: 200, body: '' })
+    mock.faults.add({ path: '/v2/oauth/jwks', status: 200, body: '' })
+
+    await expect(failure(telnyx.oauthGrants.get('some-id'))).resolves.toMatchObject({ status: 200, raw: undefined })
+    await expect(failure(telnyx.oauth.getJwks())).resolves.toMatchObject({ status: 200, raw: undefined })
+  })
+
+  it('carries a list answered without a data list, rather than resolving to an empty page', async () => {
+    const { mock, telnyx } = await setupTelnyx()
+    mock.faults.add({ path: '/v2/oauth_clients', method: 'GET', status: 200, body: { meta: { page_number: 1, total_pages: 3 } }, count: 2 })
+
+    await expect(failure(telnyx.oauthClients.list())).resolves.toMatchObject({ status: 200 })
+    const iterate = async () => {
+      for await (const client of telnyx.oauthClients.listAutoPaging()) expect(client).toBeUndefined()
+    }
+    await expect(iterate()).rejects.toBeInstanceOf(TelnyxApiError)
+  })
+
   it('keeps a body that is not JSON as text', async () => {
     const { mock, telnyx } = await setupTelnyx({ options: { maxRetries: 0 } })
     mock.faults.add({ path: '/v2/oauth_grants', status: 502, body: '<html>Bad gateway</html>' })

@@ -18,14 +18,15 @@ function recordingTokenSource(stale: string, fresh: () => Promise<string>) {
 }
 
 describe('createTelnyxClient with auth', () => {
-  it('forces one refresh after a 401 and retries with the new token', async () => {
+  it('forces one refresh after a 401 refusing the token and retries with the new token', async () => {
     const { mock, fetch } = await setupTelnyx()
     const { source, calls } = recordingTokenSource('revoked-token', () => mock.issueAccessToken({ clientId: 'spa', scope: 'admin' }))
     const telnyx = createTelnyxClient({ auth: source }, { baseUrl: 'https://api.test/v2', fetch })
 
     await expect(telnyx.oauthGrants.list()).resolves.toMatchObject({ data: expect.any(Array) })
 
-    expect(calls).toEqual([undefined, { forceRefresh: true }])
+    // The token is read again first: a refresh is forced only because it is still the refused one.
+    expect(calls).toEqual([undefined, undefined, { forceRefresh: true }])
     expect(mock.requests.list().map((entry) => entry.status)).toEqual([401, 200])
   })
 
@@ -36,11 +37,63 @@ describe('createTelnyxClient with auth', () => {
 
     await expect(telnyx.oauthGrants.list()).rejects.toMatchObject({ status: 401, code: '10009' })
 
-    expect(calls).toEqual([undefined, { forceRefresh: true }])
+    expect(calls).toEqual([undefined, undefined, { forceRefresh: true }])
     expect(mock.requests.list()).toHaveLength(2)
   })
 
-  it('refreshes once per call, not once per client', async () => {
+  it('retries with a token renewed meanwhile instead of forcing another refresh', async () => {
+    const { mock, fetch } = await setupTelnyx()
+    const renewed = await mock.issueAccessToken({ clientId: 'spa', scope: 'admin' })
+    const tokens = ['revoked-token', renewed]
+    const calls: Array<{ forceRefresh?: boolean } | undefined> = []
+    // Between the 401 and the retry, another call has already refreshed the session.
+    const telnyx = createTelnyxClient(
+      {
+        auth: {
+          getAccessToken: async (options) => {
+            calls.push(options)
+            return tokens.shift() ?? renewed
+          },
+        },
+      },
+      { baseUrl: 'https://api.test/v2', fetch },
+    )
+
+    await expect(telnyx.oauthGrants.list()).resolves.toMatchObject({ data: expect.any(Array) })
+
+    expect(calls).toEqual([undefined, undefined])
+    expect(mock.requests.list().map((entry) => entry.status)).toEqual([401, 200])
+  })
+
+  it('refreshes after a 401 without a challenge, as Telnyx documents its 401s', async () => {
+    const { mock, fetch } = await setupTelnyx()
+    const { source, calls } = recordingTokenSource(await mock.issueAccessToken({ clientId: 'spa', scope: 'admin' }), () =>
+      mock.issueAccessToken({ clientId: 'spa', scope: 'admin' }),
+    )
+    const telnyx = createTelnyxClient({ auth: source }, { baseUrl: 'https://api.test/v2', fetch })
+    mock.faults.add({ path: '/v2/oauth_grants', status: 401 })
+
+    await expect(telnyx.oauthGrants.list()).resolves.toMatchObject({ data: expect.any(Array) })
+
+    expect(calls).toEqual([undefined, undefined, { forceRefresh: true }])
+    expect(mock.requests.list().map((entry) => entry.status)).toEqual([401, 200])
+  })
+
+  it('does not refresh after a 401 whose challenge names another error than invalid_token', async () => {
+    const { mock, fetch } = await setupTelnyx()
+    const { source, calls } = recordingTokenSource(await mock.issueAccessToken({ clientId: 'spa', scope: 'admin' }), () =>
+      mock.issueAccessToken({ clientId: 'spa', scope: 'admin' }),
+    )
+    const telnyx = createTelnyxClient({ auth: source }, { baseUrl: 'https://api.test/v2', fetch })
+    mock.faults.add({ path: '/v2/oauth_grants', status: 401, headers: { 'www-authenticate': 'Bearer realm="api", error="invalid_request"' } })
+
+    await expect(telnyx.oauthGrants.list()).rejects.toMatchObject({ status: 401 })
+
+    expect(calls).toEqual([undefined])
+    expect(mock.requests.list()).toHaveLength(1)
+  })
+
+  it('refreshes again when a later call is refused with the refreshed token', async () => {
     const { mock, fetch } = await setupTelnyx()
     const { source, calls } = recordingTokenSource('revoked-token', async () => 'still-revoked')
     const telnyx = createTelnyxClient({ auth: source }, { baseUrl: 'https://api.test/v2', fetch })
