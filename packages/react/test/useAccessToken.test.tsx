@@ -1,5 +1,5 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAccessToken } from '@pkce-auth/react'
 import { createTestClient } from '../../../test/helpers/createTestClient'
 import { renderWithAuth } from '../../../test/helpers/renderWithAuth'
@@ -13,6 +13,7 @@ const token = () => screen.getByTestId('token').textContent
 
 afterEach(() => {
   cleanup()
+  vi.useRealTimers()
 })
 
 describe('useAccessToken', () => {
@@ -50,5 +51,52 @@ describe('useAccessToken', () => {
     await act(() => test.auth.signOut())
 
     expect(token()).toBe('none')
+  })
+
+  it('drops a token that a failed refresh shows has expired', async () => {
+    let clock = Date.now()
+    const test = createTestClient({ now: () => clock })
+    await test.signIn()
+    renderWithAuth(test.auth, <Token />)
+    const issued = await test.auth.getAccessToken()
+    await waitFor(() => expect(token()).toBe(issued))
+
+    // The token expires while the token endpoint is down: every refresh fails.
+    test.mock.faults.add({ path: '/v2/oauth/token', status: 503, count: Infinity })
+    clock += 3_601_000
+    await act(() => test.auth.getAccessToken().catch(() => {}))
+
+    await waitFor(() => expect(token()).toBe('error server_error'))
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
+  })
+
+  it('keeps the token while it is valid and drops it at expiry when refreshes keep failing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const test = createTestClient()
+    await test.signIn()
+    const issued = await test.auth.getAccessToken()
+    renderWithAuth(test.auth, <Token />)
+    await vi.waitFor(async () => {
+      await act(() => vi.advanceTimersByTimeAsync(0))
+      expect(token()).toBe(issued)
+    })
+    test.mock.faults.add({ path: '/v2/oauth/token', status: 503, count: Infinity })
+    const { expiresAt } = test.auth.getState() as { expiresAt: number }
+
+    // Refreshes start ahead of expiry and fail: the token still works, so it stays.
+    // The refresh reads storage (WebCrypto, IndexedDB), which settles outside the fake clock.
+    await act(() => vi.advanceTimersByTimeAsync(expiresAt - Date.now() - 1000))
+    await vi.waitFor(async () => {
+      await act(() => vi.advanceTimersByTimeAsync(0))
+      expect(test.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'server_error' } })
+    })
+    await act(() => vi.advanceTimersByTimeAsync(0))
+    expect(token()).toBe(issued)
+
+    await act(() => vi.advanceTimersByTimeAsync(1000))
+    await vi.waitFor(async () => {
+      await act(() => vi.advanceTimersByTimeAsync(0))
+      expect(token()).toBe('error server_error')
+    })
   })
 })
