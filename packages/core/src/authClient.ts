@@ -70,8 +70,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let session = undefined as Session | undefined
   // Counts the sessions ended in this tab, so a write that a sign-out overtook can tell.
   let signOuts = 0
-  // Sign-ins and sign-outs of this tab waiting for (or holding) the lock: see `exclusively`.
+  // Sign-ins and sign-outs of this tab waiting for (or holding) the lock, and how many have begun or
+  // ended: see `exclusively`. `missed` says a tab message went unread meanwhile.
   let changing = 0
+  let changes = 0
+  let missed = false
   let ready: Promise<void> | undefined
   let browser = false
   let disposed = false
@@ -168,20 +171,30 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   /**
-   * Another tab changed the session: follow storage, which has the last word, with no request and
-   * nothing posted back. A sign-out is followed unless a session stored since (a sign-in) says
-   * otherwise; where records live in this page's memory, the message is all there is to go by.
+   * Another tab changed the session. A sign-out ends here the session it names, whatever storage holds
+   * meanwhile (a sign-in since stays); anything else is followed from storage, which has the last
+   * word. No request, nothing posted back.
    */
-  const receive = async ({ type, reason }: TabMessage) => {
+  const receive = async ({ type, reason, id }: TabMessage) => {
     await ready
-    const stored = changing ? undefined : await readSession()
-    // A sign-in or sign-out of this tab is under way: it writes last, and tells the others.
-    if (changing) return
-    if (stored && stored.accessToken !== session?.accessToken) {
-      adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
-    } else if (type === 'signedOut' && session && (!stored || config.storage === 'memory' || storage.failure)) {
-      apply(undefined, { type, reason: reason === 'session_expired' ? reason : 'signed_out' })
+    if (type === 'signedOut') {
+      // Where records live in this page's memory, each tab has its own session: all of them end.
+      const local = config.storage === 'memory' || !!storage.failure
+      if (session && (local || id === undefined || id === session.id)) {
+        apply(undefined, { type, reason: reason === 'session_expired' ? reason : 'signed_out' })
+        // There this tab's own copy is left to delete; a shared one is the signing-out tab's to delete.
+        if (local) await storage.del(sessionKey)
+      }
+      return
     }
+    const epoch = changes
+    const stored = changing ? undefined : await readSession()
+    // A sign-in or sign-out of this tab began (or ended) meanwhile: it writes last, then looks again.
+    if (changing || epoch !== changes) {
+      missed = true
+      return
+    }
+    if (stored && stored.accessToken !== session?.accessToken) adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
   }
 
   /** Changes the session in this tab: memory, state, events and timer (no storage, no other tab). */
@@ -193,7 +206,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     schedule()
     if (state === before) return
     if (next) {
-      if (previous && source) emit('tokenRefreshed', { expiresAt: next.expiresAt, source })
+      // The same sign-in renewed, or another one (found in storage, or made here).
+      if (previous && source && previous.id === next.id) emit('tokenRefreshed', { expiresAt: next.expiresAt, source })
       else emit('signedIn', {})
     } else if (event.type === 'signedOut' && event.reason) {
       emit('signedOut', { reason: event.reason })
@@ -206,7 +220,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
    * A change made here, under the lock: a new session stored then applied, an ended one applied then
    * deleted; then told to the other tabs (which read storage).
    */
-  const save = async (next: Session | undefined, message: TabMessage, source?: Source, error?: AuthError) => {
+  const save = async (next: Session | undefined, message: TabMessage, source?: Source, error?: AuthError, ended?: Session) => {
     if (next) {
       // Stored before it is shown or used: a page reloaded (or closed) once the state says signed in
       // keeps the session, and no other tab is left holding a refresh token this one has spent.
@@ -223,9 +237,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       apply(undefined, { type: 'signedOut', reason: message.reason as SignOutReason, error })
       await storage.del(sessionKey)
     }
-    tabs()?.post(message)
+    tabs()?.post({ ...message, id: (next ?? ended)?.id })
   }
-  const signedOut = (reason: SignOutReason, error?: AuthError) => save(undefined, { type: 'signedOut', reason }, undefined, error)
+  const signedOut = (reason: SignOutReason, ended: Session | undefined, error?: AuthError) =>
+    save(undefined, { type: 'signedOut', reason }, undefined, error, ended)
 
   /** Runs `fn` under the lock that every tab's refresh, sign-in and sign-out of this client takes. */
   const locked = <T>(fn: () => Promise<T>) => withTabLock(name, fn, { storage: storage.lease, timeoutMs: retry.timeoutMs })
@@ -238,6 +253,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const exclusively = async <T>(fn: () => Promise<T>) => {
     let ran = false
     changing++
+    changes++
     try {
       return await locked(() => ((ran = true), fn())).catch((error) => {
         if (ran) throw error
@@ -245,6 +261,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       })
     } finally {
       changing--
+      changes++
+      // What the other tabs said meanwhile went unread: storage says where things stand now.
+      if (!changing && missed) {
+        missed = false
+        inbox = inbox.then(() => receive({ type: 'tokensUpdated' })).catch(ignore)
+      }
     }
   }
 
@@ -272,9 +294,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       emit('storageFallback', { error })
     })
     const stored = await readSession()
+    const expired = stored?.accessToken
     if (stored && (stored.refreshToken || fresh(stored, 0))) return adopt(stored)
     apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
-    if (stored) await storage.del(sessionKey)
+    // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
+    if (expired) {
+      await exclusively(async () => {
+        if ((await readSession())?.accessToken === expired) await storage.del(sessionKey)
+      })
+    }
   }
 
   const http = protocolFetch(config.fetch, retry, (error) => emit('error', { error, willRetry: true }))
@@ -484,7 +512,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       if (current && session === current && (error.code === 'invalid_grant' || (!current.refreshToken && !fresh(current, 0)))) {
         ended = true
         emit('sessionExpired', { error })
-        await signedOut('session_expired', error)
+        await signedOut('session_expired', current, error)
       }
       return error
     }
@@ -511,13 +539,21 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   const signOut = async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
     await start()
+    // On a server there is nothing stored and no tab to tell.
+    if (!browser) return
     const previous = session
-    // Shown at once. Storage follows under the lock, after a refresh under way in another tab has
-    // landed: what it stored is deleted, and its tokens are revoked with these.
-    if (previous) apply(undefined, { type: 'signedOut', reason: 'signed_out' })
+    // Shown and told at once. Storage follows under the lock, once a refresh under way in another tab
+    // has landed: what it stored of this session is deleted too, and its tokens revoked with these. A
+    // sign-in stored since (another session) stays.
+    if (previous) {
+      // Told first: an app may dispose the client as soon as the state says signed out.
+      tabs()?.post({ type: 'signedOut', reason: 'signed_out', id: previous.id })
+      apply(undefined, { type: 'signedOut', reason: 'signed_out' })
+    }
     const stored = await exclusively(async () => {
       const stored = await readSession()
-      await signedOut('signed_out')
+      if (stored && previous && stored.id !== previous.id) return
+      await signedOut('signed_out', previous)
       return stored
     })
     const tokens = new Set([previous, stored].flatMap((s) => (revoke && s ? [s.refreshToken, s.accessToken] : [])))

@@ -16,7 +16,7 @@ export interface ClientStorage extends AuthStorage {
  * storage, encrypted with the key kept in IndexedDB when the browser has it (a `CryptoKey` cannot
  * be serialised); or plain memory. When an operation fails (IndexedDB blocked, over quota, private
  * mode), it and every later one run on memory instead, after `onFallback` (called once, e.g. to
- * carry the session in hand over); an operation is tried twice before that. Nothing is opened before
+ * carry the session in hand over); an operation is tried three times before that. Nothing is opened before
  * the first operation.
  */
 export function createClientStorage(
@@ -33,9 +33,16 @@ export function createClientStorage(
   const using = async <T>(operation: (storage: AuthStorage) => Promise<T>, preferred: AuthStorage): Promise<T> => {
     const current = fallback ?? preferred
     try {
-      // A second try, for a failure that passes: Safari drops IndexedDB connections (idb-keyval then
-      // reopens), and a session write lost here would leave the other tabs a spent refresh token.
-      return await operation(current).catch(() => operation(current))
+      // Two more tries, a moment apart, for a failure that passes: Safari drops IndexedDB connections
+      // (idb-keyval then reopens), and a session write lost here would leave the other tabs a spent
+      // refresh token.
+      const attempt = (tries: number): Promise<T> =>
+        operation(current).catch(async (error) => {
+          if (!tries) throw error
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          return attempt(tries - 1)
+        })
+      return await attempt(current === fallback ? 0 : 2)
     } catch (error) {
       if (current === fallback) throw error
       if (!fallback) {

@@ -1,10 +1,12 @@
 import type { TokenEndpointResponse } from 'oauth4webapi'
-import { getValidatedIdTokenClaims } from 'oauth4webapi'
+import { generateRandomState, getValidatedIdTokenClaims } from 'oauth4webapi'
 import type { Claims, SessionSummary } from './authState'
 
 /** The stored session: one versioned record per issuer and client. */
 export interface Session extends SessionSummary {
   v: 1
+  /** Names the sign-in the session comes from, the same across its refreshes (absent in records of older versions). */
+  id?: string
   accessToken: string
   refreshToken?: string
   idToken?: string
@@ -43,6 +45,7 @@ export function toSession(response: TokenEndpointResponse, now: number, scope?: 
   const lifetime = Math.min(response.expires_in ?? 3600, 2 ** 31) * 1000
   return {
     v: 1,
+    id: previous ? previous.id : generateRandomState(),
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken,
     idToken: response.id_token ?? previous?.idToken,

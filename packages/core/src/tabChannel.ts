@@ -6,6 +6,8 @@ export interface TabMessage {
   type: 'signedIn' | 'tokensUpdated' | 'signedOut'
   /** Why a tab signed out, e.g. `'signed_out'` or `'session_expired'`. */
   reason?: string
+  /** The id of the session concerned (not a secret: it names a sign-in, it grants nothing). */
+  id?: string
 }
 
 /** A channel to the other tabs of this origin; see {@link createTabChannel}. */
@@ -38,14 +40,15 @@ export function createTabChannel(name: string): TabChannel {
     channel.onmessage = ({ data }: MessageEvent) => {
       // Same-origin code may share the name: pass on only what this module sends, copied, no more.
       if (types.includes(data?.type)) {
-        const message: TabMessage = typeof data.reason == 'string' ? { type: data.type, reason: data.reason } : { type: data.type }
+        const message: TabMessage = { type: data.type }
+        for (const field of ['reason', 'id'] as const) if (typeof data[field] == 'string') message[field] = data[field]
         listeners.forEach((listener) => listener(message))
       }
     }
   }
   return {
     // Only the known fields go out, so a careless caller cannot broadcast a token.
-    post: ({ type, reason }) => void (closed || channel?.postMessage({ type, reason })),
+    post: ({ type, reason, id }) => void (closed || channel?.postMessage({ type, reason, id })),
     subscribe: (listener) => {
       listeners.add(listener)
       return () => void listeners.delete(listener)

@@ -7,6 +7,14 @@ afterEach(() => {
 })
 
 describe('@pkce-auth/core in Node', () => {
+  it('signOut on the server leaves the state loading and sends nothing', async () => {
+    expect(typeof window).toBe('undefined')
+    const { createAuthClient } = await import('@pkce-auth/core')
+    const auth = createAuthClient({ issuer: 'https://auth.test', clientId: 'app', redirectUri: 'https://app.test/callback' })
+    await auth.signOut({ revoke: false })
+    expect(auth.getState()).toEqual({ status: 'loading' })
+  })
+
   it('imports without a browser, restores nothing and stays loading (server rendering)', async () => {
     expect(typeof window).toBe('undefined')
     const { createAuthClient } = await import('@pkce-auth/core')
