@@ -2,9 +2,9 @@ import type { GetAccessTokenOptions } from './types'
 
 /**
  * `fetch` with `Authorization: Bearer` and the token from `getAccessToken`. A 401 whose challenge
- * says `invalid_token` (RFC 6750 §3.1: revoked, or expired early) is retried once with a refreshed
- * token, one refresh for all the calls refused with the same token; any other response is returned
- * as it is.
+ * says `invalid_token` (RFC 6750 §3.1: revoked, or expired early), or that has no challenge or a
+ * Bearer one without an error code, is retried once with a refreshed token, one refresh for all the
+ * calls refused with the same token; any other response is returned as it is.
  *
  * @see [RFC 6750 - Bearer Token Usage](https://www.rfc-editor.org/rfc/rfc6750.html#section-3.1)
  */
@@ -22,7 +22,10 @@ export const bearerFetch = (
     }
     const sent = await getAccessToken({})
     const response = await send(sent)
-    if (response.status !== 401 || !/invalid_token/.test(response.headers.get('www-authenticate')!)) return response
+    // Refused: the challenge says `invalid_token`, or there is none, or a Bearer one without an error
+    // code (Telnyx documents no challenge on its 401s). Another error or scheme is not about the token.
+    const challenge = response.headers.get('www-authenticate') ?? ''
+    if (response.status !== 401 || !/invalid_token|^\s*(bearer\b(?![\s\S]*\berror\s*=)|$)/i.test(challenge)) return response
     // Another call refused with the same token may have renewed it already: then that one will do.
     const current = await getAccessToken({})
     return send(current !== sent ? current : await getAccessToken({ forceRefresh: true }))

@@ -67,8 +67,9 @@ export interface AuthClient {
    */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>
   /**
-   * `fetch` with `Authorization: Bearer`. On a 401 with `invalid_token`, refreshes once and retries
-   * once. Rejects like `getAccessToken` when there is no token, else like `fetch`.
+   * `fetch` with `Authorization: Bearer`. On a 401 refusing the token (`invalid_token`, no error
+   * code in the challenge, or no challenge), refreshes once (shared by the calls refused alike) and
+   * retries once. Rejects like `getAccessToken` when there is no token, else like `fetch`.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
   /**

@@ -68,6 +68,29 @@ describe('fetch', () => {
     expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth/token')).toHaveLength(1)
   })
 
+  it('refreshes once after a 401 with no challenge at all, as an API may send', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    test.mock.requests.clear()
+    test.mock.faults.add({ path: '/v2/oauth_grants', status: 401 })
+    expect((await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)).status).toBe(200)
+    expect(test.mock.requests.list().map((r) => [r.path, r.status])).toEqual([
+      ['/v2/oauth_grants', 401],
+      ['/v2/oauth/token', 200],
+      ['/v2/oauth_grants', 200],
+    ])
+  })
+
+  it('does not refresh on a 401 whose Bearer challenge names another error', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    test.mock.requests.clear()
+    const challenge = { 'www-authenticate': 'Bearer error="invalid_request"' }
+    test.mock.faults.add({ path: '/v2/oauth_grants', status: 401, headers: challenge })
+    expect((await test.auth.fetch(`${TEST_ISSUER}/v2/oauth_grants`)).status).toBe(401)
+    expect(test.mock.requests.list().map((r) => r.path)).toEqual(['/v2/oauth_grants'])
+  })
+
   it('replays a Request object with its body', async () => {
     const test = createTestClient()
     await test.signIn()
