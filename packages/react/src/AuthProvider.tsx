@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { createAuthClient } from '@pkce-auth/core'
 import type { AuthClient, AuthClientOptions, RedirectResult } from '@pkce-auth/core'
@@ -65,9 +65,10 @@ export function AuthProvider({ children, onRedirect, client, ...options }: AuthP
   const current = (client ?? own) as AuthClient
   // The client made to replace a disposed one, kept for StrictMode's second run of the effect.
   const spare = useRef<AuthClient>(undefined)
-  // The callback is handled after a commit: it calls the function of the latest render.
+  // The callback's result arrives after commits (a request away): it calls the latest render's function.
+  // (An effect, not a layout effect: React 18 warns about those in server rendering.)
   const latestOnRedirect = useRef(onRedirect)
-  useLayoutEffect(() => {
+  useEffect(() => {
     latestOnRedirect.current = onRedirect
   })
 
