@@ -552,7 +552,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
     const stored = await exclusively(async () => {
       const stored = await readSession()
-      if (stored && previous && stored.id !== previous.id) return
+      // A sign-in stored since is another session; with none in hand or stored, nothing is left to end.
+      if ((stored && previous && stored.id !== previous.id) || !(stored || previous)) return
       await signedOut('signed_out', previous)
       return stored
     })

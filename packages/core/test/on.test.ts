@@ -64,6 +64,21 @@ describe('on', () => {
     ])
   })
 
+  it('emits one signedOut when a sessionExpired listener calls signOut', async () => {
+    const clock = { now: Date.now() }
+    const test = createTestClient({ now: () => clock.now })
+    await test.signIn()
+    const events = recordEvents(test)
+    let signingOut: Promise<void> | undefined
+    cleanup.push(test.auth.on('sessionExpired', () => void (signingOut = test.auth.signOut())))
+    for (const grant of test.mock.grants.list()) test.mock.revokeGrant(grant.id)
+    clock.now += 3_600_000
+    await test.auth.getAccessToken().catch(() => {})
+    await signingOut
+    expect(events.filter(([name]) => name === 'signedOut')).toEqual([['signedOut', { reason: 'session_expired' }]])
+    expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired' })
+  })
+
   it('emits tokenRefreshed from the refresh timer as scheduled', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const test = createTestClient({ refreshLeewaySeconds: 30 })
