@@ -83,6 +83,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let channel: TabChannel | undefined
   let inbox = Promise.resolve()
   let refreshing: Promise<Session> | undefined
+  // The refresh on the wire and the session it renews: stopped once that session is no longer in hand.
+  let renewal: { of: Session; controller: AbortController } | undefined
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
   const listeners = new Set<Listener>()
@@ -201,6 +203,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const apply = (next: Session | undefined, event: AuthEvent, source?: Source) => {
     const [previous, before] = [session, state]
     if (previous && !next) signOuts++
+    // A sign-out (here or elsewhere) or another sign-in frees the lock at once: its refresh is moot.
+    if (renewal && next?.id !== renewal.of.id) renewal.controller.abort(new AuthError('login_required'))
     session = next
     dispatch(event)
     schedule()
@@ -329,13 +333,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     process: (as: oauth.AuthorizationServer, client: oauth.Client, response: Response) => Promise<oauth.TokenEndpointResponse>,
     previous: Session | undefined,
     message: TabMessage,
-    source?: Source,
-    beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>,
-    // What a response without `scope` was granted (RFC 6749 §5.1: as requested).
-    requested = config.scope,
+    {
+      source,
+      beforeRetry,
+      signal,
+      // What a response without `scope` was granted (RFC 6749 §5.1: as requested).
+      requested = config.scope,
+    }: { source?: Source; beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>; signal?: AbortSignal; requested?: string } = {},
   ) => {
     const as = await server()
-    const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry)))
+    const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry, signal)))
     const next = toSession(response, now(), requested || undefined, previous)
     if (message.type == 'signedIn') {
       await exclusively(() => save(next, message, source))
@@ -423,9 +430,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
         undefined,
         { type: 'signedIn' },
-        undefined,
-        undefined,
-        transaction.scope,
+        { requested: transaction.scope },
       )
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
@@ -481,14 +486,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (!current?.refreshToken) throw new AuthError('login_required')
         const sent = current.refreshToken
         try {
+          renewal = { of: current, controller: new AbortController() }
           return await obtainTokens(
             (as, options) => oauth.refreshTokenGrantRequest(as, client, oauth.None(), sent, options),
             oauth.processRefreshTokenResponse,
             current,
             { type: 'tokensUpdated' },
-            source,
-            // After a lost response, a retry would present a spent token if another tab rotated it already.
-            async () => !(rotated = await readSession().then((s) => (s && s.refreshToken !== sent ? s : undefined))),
+            {
+              source,
+              // After a lost response, a retry would present a spent token if another tab rotated it already.
+              beforeRetry: async () => !(rotated = await readSession().then((s) => (s && s.refreshToken !== sent ? s : undefined))),
+              signal: renewal.controller.signal,
+            },
           )
         } catch (error) {
           if (!rotated || session !== current) throw await end(error)
@@ -498,9 +507,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       })
     } catch (cause) {
       const error = await end(cause)
-      // Signed out meanwhile (here or in another tab): the refresh's failure is no news.
-      if (!session && !ended) throw new AuthError('login_required')
+      // Signed out meanwhile (here or in another tab), or another sign-in took its place: the
+      // refresh's failure is no news, and the session in hand (if any) is the answer.
+      if (!ended && (!session || session.id !== current?.id)) {
+        if (session) return session
+        throw new AuthError('login_required')
+      }
       return fail(error)
+    } finally {
+      renewal = undefined
     }
 
     /**

@@ -9,7 +9,7 @@ export type HttpOptions = ReturnType<ReturnType<typeof protocolFetch>>
 
 /** A request that did not complete: `timeout` when an attempt ran out of time, else `network`. */
 const requestError = (cause: unknown) =>
-  Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', undefined, { cause })
+  cause instanceof AuthError || Object(cause).name === 'TimeoutError' ? toAuthError(cause) : new AuthError('network', undefined, { cause })
 
 /**
  * How the client sends its protocol requests (discovery, token, revocation; never the app's API
@@ -18,17 +18,19 @@ const requestError = (cause: unknown) =>
  * `network` instead of waiting: no promise the app holds hangs, and the client refreshes on `online`.
  * Failures reject with an `AuthError`; `onRetry` hears of each attempt that is tried again.
  *
- * Returns a function of the request's URL and, for a refresh, a `beforeRetry` check (see `RetryOptions`).
+ * Returns a function of the request's URL and, for a refresh, a `beforeRetry` check and a `signal`
+ * that stops it (see `RetryOptions`).
  */
 export function protocolFetch(
   fetchFn: (input: string | URL, init: RequestInit) => Promise<Response>,
   options: RetryOptions,
   onRetry: (error: AuthError) => void,
 ) {
-  return (url?: string | URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => ({
+  return (url?: string | URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>, signal?: AbortSignal) => ({
     [oauth.customFetch]: (input: string, init: RequestInit) =>
       retryFetch(fetchFn, {
         ...options,
+        signal,
         async beforeRetry(outcome) {
           if (beforeRetry && !(await beforeRetry(outcome))) return false
           onRetry(outcome.response ? toAuthError(outcome.response) : requestError(outcome.error))

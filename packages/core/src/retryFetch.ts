@@ -17,6 +17,8 @@ export interface RetryOptions {
    * server may have rotated the refresh token already, so a retry may present a spent token.
    */
   beforeRetry?: (outcome: RetryOutcome, attempt: number) => boolean | Promise<boolean>
+  /** Stops the attempt under way and any retry: the call rejects with the signal's `reason`. */
+  signal?: AbortSignal
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
@@ -43,15 +45,19 @@ export function retryFetch(
     baseMs = 500,
     maxDelayMs = 30_000,
     beforeRetry,
+    signal,
     sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random = Math.random,
   }: RetryOptions = {},
 ) {
   return async (input: string | URL, init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw signal.reason
       if (globalThis.navigator?.onLine === false) throw new TypeError('Offline')
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException('Timeout', 'TimeoutError')), timeoutMs)
+      const stop = () => controller.abort(signal!.reason)
+      signal?.addEventListener('abort', stop)
       let delay = random() * Math.min(maxDelayMs, baseMs * 2 ** (attempt - 1))
       let outcome: RetryOutcome
       try {
@@ -73,12 +79,21 @@ export function retryFetch(
         outcome = { error }
       } finally {
         clearTimeout(timer)
+        signal?.removeEventListener('abort', stop)
       }
+      if (signal?.aborted) throw signal.reason
       if (attempt >= attempts || delay > maxDelayMs || (beforeRetry && !(await beforeRetry(outcome, attempt)))) {
         if (outcome.response) return outcome.response
         throw outcome.error
       }
-      await sleep(delay)
+      await new Promise<void>((resolve, reject) => {
+        const stopped = () => reject(signal!.reason)
+        signal?.addEventListener('abort', stopped, { once: true })
+        void sleep(delay).then(() => {
+          signal?.removeEventListener('abort', stopped)
+          resolve()
+        })
+      })
     }
   }
 }

@@ -45,7 +45,7 @@ export function toSession(response: TokenEndpointResponse, now: number, scope?: 
   const lifetime = Math.min(response.expires_in ?? 3600, 2 ** 31) * 1000
   return {
     v: 1,
-    id: previous ? previous.id : generateRandomState(),
+    id: previous?.id ?? generateRandomState(),
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken,
     idToken: response.id_token ?? previous?.idToken,

@@ -429,3 +429,63 @@ describe('tabs changing the session at once', () => {
     }
   })
 })
+
+describe('a refresh made moot', () => {
+  /** Holds the next refresh request of `test` until released or until its signal aborts, as a real fetch would. */
+  function stallRefresh(test: Test) {
+    const send = test.fetch.getMockImplementation()!
+    let release!: () => void
+    let arrived!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const sent = new Promise<void>((resolve) => (arrived = resolve))
+    let aborted = false
+    test.fetch.mockImplementation(async (input, init) => {
+      if (new URLSearchParams(String(init?.body)).get('grant_type') === 'refresh_token') {
+        arrived()
+        const signal = new Request(input, init).signal
+        await Promise.race([gate, new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(signal.reason))))])
+      }
+      return send(input, init)
+    })
+    return { release, sent, aborted: () => aborted }
+  }
+
+  it('is stopped when this tab signs out, so storage is cleared at once', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const stall = stallRefresh(test)
+    const refreshed = test.auth.getAccessToken({ forceRefresh: true }).catch((error: unknown) => error)
+    await stall.sent
+    await test.auth.signOut({ revoke: false })
+    expect(await refreshed).toMatchObject({ code: 'login_required' })
+    expect(stall.aborted()).toBe(true)
+    expect(test.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+    await expect(reloadTestClient(test).auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+    stall.release()
+  })
+
+  it('is stopped in another tab when this one signs out, so the sign-out does not wait for it', async () => {
+    const shared = memoryStorage()
+    const a = createTestClient({ storage: shared })
+    await a.signIn()
+    const b = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
+    const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
+    try {
+      await b.auth.getAccessToken()
+      const stall = stallRefresh(b)
+      const refreshed = b.auth.getAccessToken({ forceRefresh: true }).catch((error: unknown) => error)
+      await stall.sent
+      await a.auth.signOut({ revoke: false })
+      expect(await refreshed).toMatchObject({ code: 'login_required' })
+      expect(stall.aborted()).toBe(true)
+      expect(b.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+      await expect(createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId }).auth.getAccessToken())
+        .rejects.toMatchObject({ code: 'login_required' })
+      stall.release()
+    } finally {
+      stops.forEach((stop) => stop())
+      a.auth.dispose()
+      b.auth.dispose()
+    }
+  })
+})

@@ -182,6 +182,27 @@ describe('retryFetch', () => {
     }
   })
 
+  it('stops the attempt under way, and any retry, when its signal aborts', async () => {
+    const { calls, fetch: fetchFn } = server('hang')
+    const controller = new AbortController()
+    const reason = new Error('moot')
+    const call = retryFetch(fetchFn, { signal: controller.signal })('https://as.test/token')
+    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    controller.abort(reason)
+    await expect(call).rejects.toBe(reason)
+    expect(calls).toHaveLength(1)
+  })
+
+  it('stops waiting for a retry when its signal aborts', async () => {
+    const { calls, fetch: fetchFn } = server(status(503, { 'retry-after': '20' }))
+    const controller = new AbortController()
+    const call = retryFetch(fetchFn, { signal: controller.signal })('https://as.test/token')
+    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    controller.abort(new Error('moot'))
+    await expect(call).rejects.toThrow('moot')
+    expect(calls).toHaveLength(1)
+  })
+
   it('rejects with a TimeoutError when every attempt times out', async () => {
     vi.useFakeTimers()
     const { fetch } = server('hang', 'hang')
