@@ -161,6 +161,29 @@ describe('one session across tabs in Chromium', () => {
     expect(h.pageRequests(b).length).toBe(bSent)
   })
 
+  it('stops another tab\'s slow refresh when a tab signs out: the sign-out holds in both tabs and after a reload', async () => {
+    const h = await start()
+    const [a, b] = (await h.openSignedInTabs(2)) as [Page, Page]
+    h.clearRequests()
+    // B's refresh reaches a server that takes 4 s to answer; B holds the refresh lock meanwhile.
+    h.fault({ path: '/v2/oauth/token', delayMs: 4_000, count: 1 })
+    const refreshing = h.getAccessToken(b, { forceRefresh: true })
+    await expect.poll(() => h.pageRequests(b).some((request) => request.path === '/v2/oauth/token')).toBe(true)
+
+    await a.evaluate(() => (window as unknown as { auth: { signOut(options: object): Promise<void> } }).auth.signOut({ revoke: false }))
+    // A's sign-out finished (storage cleared under the lock) while the server still held B's request:
+    // B stopped its refresh on A's word instead of holding the lock until the answer.
+    expect(h.requests().filter((request) => request.path === '/v2/oauth/token')).toEqual([])
+    expect(await refreshing).toMatchObject({ error: { code: 'login_required' } })
+    await h.waitForStatus(b, 'signedOut', { reason: 'signed_out', timeoutMs: 5_000 })
+    for (const tab of [a, b]) expect(await eventsOf(h, tab, 'signedOut')).toEqual([{ reason: 'signed_out' }])
+
+    await h.reload(b)
+    expect(await h.state(b)).toMatchObject({ status: 'signedOut' })
+    expect(await h.getAccessToken(b)).toMatchObject({ error: { code: 'login_required' } })
+    expectNoExceptions(h, [a, b])
+  })
+
   it('stays signed in through two 503s from the token endpoint and ends with one new token', async () => {
     const h = await start()
     const tabs = (await h.openSignedInTabs(2)) as [Page, Page]
