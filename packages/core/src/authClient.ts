@@ -118,7 +118,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       return record?.v === 1 && isValid(record) ? record : undefined
     } catch {}
   }
-  const readSession = () => read<Session>(sessionKey, isSession)
+  // A record of an older version has no id: all of them count as one session, in every tab.
+  const readSession = () => read<Session>(sessionKey, isSession).then((s) => s && { id: '', ...s })
 
   /**
    * How long before expiry a token is renewed: the leeway, but at most half the token's lifetime, so
@@ -135,7 +136,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (session && !fresh(session) && online()) {
       // A refresh that failed for now is tried again later (the requests themselves were retried already),
       // by one timer however many checks shared that refresh, so that `dispose` can clear it.
-      token(undefined, false, 'scheduled').catch(() => stopWake && (clearTimeout(timer), (timer = setTimeout(check, 30_000))))
+      token(undefined, false, 'scheduled').catch(() => {
+        // Unless a new session came meanwhile (and has its own timer).
+        if (stopWake && !fresh(session)) {
+          clearTimeout(timer)
+          timer = setTimeout(check, 30_000)
+        }
+      })
     }
   }
   const schedule = () => {
@@ -179,14 +186,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
    */
   const receive = async ({ type, reason, id }: TabMessage) => {
     await ready
-    if (type === 'signedOut') {
-      // Where records live in this page's memory, each tab has its own session: all of them end.
-      const local = config.storage === 'memory' || !!storage.failure
-      if (session && (local || id === undefined || id === session.id)) {
-        apply(undefined, { type, reason: reason === 'session_expired' ? reason : 'signed_out' })
-        // There this tab's own copy is left to delete; a shared one is the signing-out tab's to delete.
-        if (local) await storage.del(sessionKey)
-      }
+    // Where records live in this page's memory, each tab has its own session: a sign-out ends all of them.
+    const local = config.storage === 'memory' || !!storage.failure
+    const end = () => apply(undefined, { type: 'signedOut', reason: reason === 'session_expired' ? reason : 'signed_out' })
+    if (type === 'signedOut' && session && (local || id === undefined || id === session.id)) {
+      end()
+      // There this tab's own copy is left to delete; a shared one is the signing-out tab's to delete.
+      if (local) await storage.del(sessionKey)
       return
     }
     const epoch = changes
@@ -196,7 +202,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       missed = true
       return
     }
-    if (stored && stored.accessToken !== session?.accessToken) adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
+    // Nothing stored: the session in hand was replaced by another tab's sign-in, which has ended since.
+    if (!stored) {
+      if (session && !local) end()
+    } else if (type !== 'signedOut' && stored.accessToken !== session?.accessToken) {
+      adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
+    }
   }
 
   /** Changes the session in this tab: memory, state, events and timer (no storage, no other tab). */

@@ -32,7 +32,7 @@ export function protocolFetch(
         ...options,
         signal,
         async beforeRetry(outcome) {
-          if (beforeRetry && !(await beforeRetry(outcome))) return false
+          if ((beforeRetry && !(await beforeRetry(outcome))) || signal?.aborted) return false
           onRetry(outcome.response ? toAuthError(outcome.response) : requestError(outcome.error))
           return true
         },

@@ -81,8 +81,10 @@ export function retryFetch(
         clearTimeout(timer)
         signal?.removeEventListener('abort', stop)
       }
+      const again = attempt < attempts && delay <= maxDelayMs && (!beforeRetry || (await beforeRetry(outcome, attempt)))
+      // Stopped during the attempt, or while beforeRetry looked: no retry, and no wait for one.
       if (signal?.aborted) throw signal.reason
-      if (attempt >= attempts || delay > maxDelayMs || (beforeRetry && !(await beforeRetry(outcome, attempt)))) {
+      if (!again) {
         if (outcome.response) return outcome.response
         throw outcome.error
       }

@@ -193,6 +193,22 @@ describe('retryFetch', () => {
     expect(calls).toHaveLength(1)
   })
 
+  it('rejects at once when the signal aborts while beforeRetry runs', async () => {
+    const controller = new AbortController()
+    const send = retryFetch(async () => new Response('', { status: 503 }), {
+      attempts: 2,
+      signal: controller.signal,
+      beforeRetry: async () => {
+        controller.abort(new Error('stopped'))
+        return true
+      },
+      // A long backoff (a Retry-After): the abort must not wait for it.
+      sleep: () => new Promise(() => {}),
+    })
+    const outcome = await Promise.race([send('https://as.test/token').then(() => 'resolved', () => 'rejected'), new Promise((resolve) => setTimeout(resolve, 500)).then(() => 'pending')])
+    expect(outcome).toBe('rejected')
+  })
+
   it('stops waiting for a retry when its signal aborts', async () => {
     const { calls, fetch: fetchFn } = server(status(503, { 'retry-after': '20' }))
     const controller = new AbortController()
