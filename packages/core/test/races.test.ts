@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '@pkce-auth/core'
 import type { AuthState, AuthStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { heldStorage } from '../../../test/helpers/heldStorage'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -195,28 +196,15 @@ describe('tab messages', () => {
   it('do not bring back a session that another tab signed out while this tab was storing its refresh', async () => {
     const shared = memoryStorage()
     // Tab A's writes of the session can be held back, as a slow IndexedDB write would be.
-    let hold: Promise<void> | undefined
-    let arrived!: () => void
-    const writing = new Promise<void>((resolve) => (arrived = resolve))
-    const storageA: AuthStorage = {
-      get: (key) => shared.get(key),
-      del: (key) => shared.del(key),
-      set: async (key, value) => {
-        if (hold && key.endsWith(':session')) {
-          arrived()
-          await hold
-        }
-        return shared.set(key, value)
-      },
-    }
+    const heldA = heldStorage(shared)
+    const storageA = heldA.storage
     const a = createTestClient({ storage: storageA })
     await a.signIn()
     const b = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
     const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
     try {
       await b.auth.getAccessToken()
-      let release!: () => void
-      hold = new Promise((resolve) => (release = resolve))
+      const { release, reached: writing } = heldA.hold('set')
       const refreshed = a.auth.getAccessToken({ forceRefresh: true })
       await writing
       // B shows the sign-out at once; its storage change waits for A's refresh, which holds the lock.
@@ -237,43 +225,16 @@ describe('tab messages', () => {
   })
 })
 
-/** A storage over `shared` whose next session write can be held back, as a slow IndexedDB write would be. */
-function holdableStorage(shared: AuthStorage) {
-  let hold: Promise<void> | undefined
-  let arrived!: () => void
-  const storage: AuthStorage = {
-    get: (key) => shared.get(key),
-    del: (key) => shared.del(key),
-    set: async (key, value) => {
-      if (hold && key.endsWith(':session')) {
-        const gate = hold
-        hold = undefined
-        arrived()
-        await gate
-      }
-      return shared.set(key, value)
-    },
-  }
-  /** Holds the next session write; `writing` resolves when it arrives. */
-  const holdNext = () => {
-    let release!: () => void
-    hold = new Promise((resolve) => (release = resolve))
-    const writing = new Promise<void>((resolve) => (arrived = resolve))
-    return { release, writing }
-  }
-  return { storage, holdNext }
-}
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
 
 describe('tabs changing the session at once', () => {
   /** Tabs A and B on one shared storage (B's writes can be held), both listening. */
   async function twoTabs(options: { holdA?: boolean } = {}) {
     const shared = memoryStorage()
-    const heldA = holdableStorage(shared)
+    const heldA = heldStorage(shared)
     const a = createTestClient({ storage: options.holdA ? heldA.storage : shared })
     await a.signIn()
-    const heldB = holdableStorage(shared)
+    const heldB = heldStorage(shared)
     const b = createTestClient({ storage: heldB.storage, mock: a.mock, clientId: a.clientId })
     const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
     await b.auth.getAccessToken()
@@ -289,7 +250,7 @@ describe('tabs changing the session at once', () => {
   it('a sign-out waits for another tab\'s refresh to land, deletes what it stored and revokes its tokens', async () => {
     const { a, b, heldB, reload, close } = await twoTabs()
     try {
-      const { release, writing } = heldB.holdNext()
+      const { release, reached: writing } = heldB.hold('set')
       const refreshed = b.auth.getAccessToken({ forceRefresh: true })
       await writing
       const signingOut = a.auth.signOut()
@@ -313,7 +274,7 @@ describe('tabs changing the session at once', () => {
     const { a, b, heldA, reload, close } = await twoTabs({ holdA: true })
     try {
       const callback = await a.authorize()
-      const { release, writing } = heldA.holdNext()
+      const { release, reached: writing } = heldA.hold('set')
       const redirect = a.auth.handleRedirect(callback)
       await writing
       const signingOut = b.auth.signOut({ revoke: false })
@@ -336,7 +297,7 @@ describe('tabs changing the session at once', () => {
   it('a new sign-in in one tab is stored after the old session\'s refresh in another, and both follow it', async () => {
     const { a, b, heldB, reload, close } = await twoTabs()
     try {
-      const { release, writing } = heldB.holdNext()
+      const { release, reached: writing } = heldB.hold('set')
       const refreshed = b.auth.getAccessToken({ forceRefresh: true })
       await writing
       const signingIn = a.signIn({ prompt: 'login' })

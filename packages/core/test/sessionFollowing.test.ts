@@ -1,37 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '@pkce-auth/core'
-import type { AuthStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
+import { heldStorage } from '../../../test/helpers/heldStorage'
 import { records } from './records'
 
 const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms))
 const sessionKey = (clientId: string) => `pkce-auth:${TEST_ISSUER}:${clientId}:session`
-
-/** A storage over `shared` whose next session read can be held back (a slow IndexedDB read, a frozen tab). */
-function holdableReads(shared: AuthStorage) {
-  let hold: Promise<void> | undefined
-  let arrived!: () => void
-  const storage: AuthStorage = {
-    get: async (key) => {
-      if (hold && key.endsWith(':session')) {
-        const gate = hold
-        hold = undefined
-        arrived()
-        await gate
-      }
-      return shared.get(key)
-    },
-    set: (key, value) => shared.set(key, value),
-    del: (key) => shared.del(key),
-  }
-  const holdNext = () => {
-    let release!: () => void
-    hold = new Promise((resolve) => (release = resolve))
-    const reading = new Promise<void>((resolve) => (arrived = resolve))
-    return { release, reading }
-  }
-  return { storage, holdNext }
-}
 
 /** Signs in, then rewrites the stored session as a record of the previous version (no `id`). */
 async function oldRecord() {
@@ -49,23 +23,23 @@ async function oldRecord() {
 describe('a refresh stopped between attempts', () => {
   it('settles and frees the lock at once when signed out while its retry re-reads storage', async () => {
     const shared = memoryStorage()
-    const held = holdableReads(shared)
+    const held = heldStorage(shared)
     const test = createTestClient({ storage: held.storage, retry: { attempts: 2, timeoutMs: 3000 } })
     await test.signIn()
     const errors = vi.fn()
     test.auth.on('error', errors)
     test.mock.faults.add({ path: '/v2/oauth/token', status: 503, headers: { 'retry-after': '6' } })
     const send = test.fetch.getMockImplementation()!
-    let gate: ReturnType<typeof held.holdNext> | undefined
+    let gate: ReturnType<typeof held.hold> | undefined
     test.fetch.mockImplementation(async (input, init) => {
       const response = await send(input, init)
       // The 503 is back: the next session read is the retry's check of storage; hold it.
-      if (response.status === 503) gate = held.holdNext()
+      if (response.status === 503) gate = held.hold('get', 'late')
       return response
     })
     const refreshed = test.auth.getAccessToken({ forceRefresh: true }).then(() => 'resolved', () => 'rejected')
     await vi.waitFor(() => expect(gate).toBeDefined())
-    await gate!.reading
+    await gate!.reached
     const signingOut = test.auth.signOut({ revoke: false })
     await expect.poll(() => test.auth.getState().status).toBe('signedOut')
     gate!.release()
@@ -152,13 +126,13 @@ describe('a tab reading its messages late', () => {
     const shared = memoryStorage()
     const a = createTestClient({ storage: shared })
     await a.signIn()
-    const heldB = holdableReads(shared)
+    const heldB = heldStorage(shared)
     const b = createTestClient({ storage: heldB.storage, mock: a.mock, clientId: a.clientId })
     const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
     try {
       await b.auth.getAccessToken()
       // B reads its messages late (a frozen background tab, a slow read): A signs in anew, then out.
-      const { release, reading } = heldB.holdNext()
+      const { release, reached: reading } = heldB.hold('get', 'late')
       await a.signIn({ prompt: 'login' })
       await reading
       await a.auth.signOut({ revoke: false })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createAuthClient, memoryStorage } from '@pkce-auth/core'
 import type { AuthEvents, AuthStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { heldStorage } from '../../../test/helpers/heldStorage'
 
 const cleanup: (() => void)[] = []
 afterEach(() => {
@@ -20,48 +21,6 @@ function gate() {
   return { open, wait }
 }
 
-/**
- * A storage over `shared` whose next session read or write can be held back. A held read takes its
- * value at call time and returns it late (a slow IndexedDB read, or one retried after a lost connection);
- * a held write lands late.
- */
-function controlledStorage(shared: AuthStorage) {
-  let holdGet: { open: () => void; wait: Promise<void>; arrived: () => void } | undefined
-  let holdSet: { open: () => void; wait: Promise<void>; arrived: () => void } | undefined
-  const storage: AuthStorage = {
-    get: async (key) => {
-      const value = await shared.get(key)
-      if (holdGet && isSessionKey(key)) {
-        const held = holdGet
-        holdGet = undefined
-        held.arrived()
-        await held.wait
-      }
-      return value as never
-    },
-    set: async (key, value) => {
-      if (holdSet && isSessionKey(key)) {
-        const held = holdSet
-        holdSet = undefined
-        held.arrived()
-        await held.wait
-      }
-      return shared.set(key, value)
-    },
-    del: (key) => shared.del(key),
-  }
-  const hold = (which: 'get' | 'set') => {
-    const g = gate()
-    let arrived!: () => void
-    const reached = new Promise<void>((resolve) => (arrived = resolve))
-    const held = { ...g, arrived }
-    if (which === 'get') holdGet = held
-    else holdSet = held
-    return { release: g.open, reached }
-  }
-  return { storage, hold }
-}
-
 function recordEvents(test: ReturnType<typeof createTestClient>) {
   const events: [keyof AuthEvents, unknown][] = []
   for (const name of ['signedIn', 'tokenRefreshed', 'sessionExpired', 'signedOut'] as const) {
@@ -73,7 +32,7 @@ function recordEvents(test: ReturnType<typeof createTestClient>) {
 describe('tab messages', () => {
   it('a message whose storage read outlasts this tab\'s own sign-out does not sign the tab back in', async () => {
     const shared = memoryStorage()
-    const heldA = controlledStorage(shared)
+    const heldA = heldStorage(shared)
     const a = createTestClient({ storage: heldA.storage })
     await a.signIn()
     const b = createTestClient({ storage: shared, mock: a.mock, clientId: a.clientId })
@@ -145,7 +104,7 @@ describe('writes outside the lock', () => {
     await a.signIn()
     clock.now += 2 * 3_600_000
     // Tab C loads; its first read of the (expired) session is slow.
-    const heldC = controlledStorage(shared)
+    const heldC = heldStorage(shared)
     const c = createTestClient({ clientId, storage: heldC.storage, mock: a.mock, now: () => clock.now })
     const { release, reached } = heldC.hold('get')
     c.auth.getState()
