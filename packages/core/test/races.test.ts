@@ -13,6 +13,7 @@ type Test = ReturnType<typeof createTestClient>
 /**
  * Holds back the next token request of `grantType` until the returned `release` is called, so a
  * test can order it against another action. `sent` resolves once the request has reached the fetch.
+ * Like a real fetch, the held request fails when its signal aborts; `aborted()` says whether it did.
  */
 function holdTokenRequest(test: Test, grantType: string) {
   let release!: () => void
@@ -21,15 +22,20 @@ function holdTokenRequest(test: Test, grantType: string) {
   const sent = new Promise<void>((resolve) => (arrived = resolve))
   const send = test.fetch.getMockImplementation()!
   let held = false
+  let aborted = false
   test.fetch.mockImplementation(async (input, init) => {
     if (!held && new URLSearchParams(String(init?.body)).get('grant_type') === grantType) {
       held = true
       arrived()
-      await gate
+      const { signal } = new Request(input, init)
+      await Promise.race([
+        gate,
+        new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(signal.reason)))),
+      ])
     }
     return send(input, init)
   })
-  return { release, sent }
+  return { release, sent, aborted: () => aborted }
 }
 
 describe('races', () => {
@@ -392,29 +398,10 @@ describe('tabs changing the session at once', () => {
 })
 
 describe('a refresh made moot', () => {
-  /** Holds the next refresh request of `test` until released or until its signal aborts, as a real fetch would. */
-  function stallRefresh(test: Test) {
-    const send = test.fetch.getMockImplementation()!
-    let release!: () => void
-    let arrived!: () => void
-    const gate = new Promise<void>((resolve) => (release = resolve))
-    const sent = new Promise<void>((resolve) => (arrived = resolve))
-    let aborted = false
-    test.fetch.mockImplementation(async (input, init) => {
-      if (new URLSearchParams(String(init?.body)).get('grant_type') === 'refresh_token') {
-        arrived()
-        const signal = new Request(input, init).signal
-        await Promise.race([gate, new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(signal.reason))))])
-      }
-      return send(input, init)
-    })
-    return { release, sent, aborted: () => aborted }
-  }
-
   it('is stopped when this tab signs out, so storage is cleared at once', async () => {
     const test = createTestClient()
     await test.signIn()
-    const stall = stallRefresh(test)
+    const stall = holdTokenRequest(test, 'refresh_token')
     const refreshed = test.auth.getAccessToken({ forceRefresh: true }).catch((error: unknown) => error)
     await stall.sent
     await test.auth.signOut({ revoke: false })
@@ -433,7 +420,7 @@ describe('a refresh made moot', () => {
     const stops = [a.auth.subscribe(() => {}), b.auth.subscribe(() => {})]
     try {
       await b.auth.getAccessToken()
-      const stall = stallRefresh(b)
+      const stall = holdTokenRequest(b, 'refresh_token')
       const refreshed = b.auth.getAccessToken({ forceRefresh: true }).catch((error: unknown) => error)
       await stall.sent
       await a.auth.signOut({ revoke: false })
