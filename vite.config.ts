@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))
+const pkg = (name: string, file = 'index') => fileURLToPath(new URL(`./packages/${name}/src/${file}.ts`, import.meta.url))
 
 // The tests and the playground import packages by name; these aliases point the names at the
-// sources, so they exercise exactly what users import, with no build step.
+// sources, so they exercise exactly what users import, with no build step. Subpath entries come
+// first: an alias also matches the names below it.
 export const alias = {
+  '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
   '@pkce-auth/telnyx': pkg('telnyx'),

@@ -1,4 +1,5 @@
 import type { AuthorizationServer } from 'oauth4webapi'
+import type { AuthPlugin } from './plugins'
 import type { AuthStorage } from './storage'
 
 /** Options of {@link createAuthClient}. */
@@ -53,6 +54,11 @@ export interface AuthClientOptions {
    * of `timeoutMs` (default 10,000, also the longest wait for another tab's refresh).
    */
   retry?: { attempts?: number; timeoutMs?: number }
+  /**
+   * Add-ons, each made by its entry's factory: `leaseLock()` from `@pkce-auth/core/lease-lock`, and
+   * (to come) `dpop()`. An app that imports none ships none.
+   */
+  plugins?: AuthPlugin[]
 }
 
 /** True for a plain-http URL on this machine: the only place where http is allowed. */
@@ -74,6 +80,7 @@ const defaults = {
   postLogoutRedirectUri: '',
   discoveryCacheSeconds: 3600,
   retry: {} as { attempts?: number; timeoutMs?: number },
+  plugins: [] as AuthPlugin[],
 }
 
 /** The options after validation, with the defaults applied. */
@@ -95,6 +102,7 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     ['endpoints.token', isUrl(endpoints?.token ?? issuer), url],
     ['endpoints.revocation', isUrl(endpoints?.revocation ?? issuer), url],
     ['metadata.issuer', !metadata || metadata.issuer === issuer, 'the issuer'],
+    ['plugins', [options.plugins ?? []].every((list) => Array.isArray(list) && list.every((plugin) => typeof plugin?.name == 'string')), 'an array of add-ons'],
     ['storage', /^(indexeddb|memory)$/.test(storage as string) ||
       ['get', 'set', 'del'].every((verb) => typeof Object(storage)[verb] == 'function'), "'indexeddb', 'memory' or { get, set, del }"],
   ]

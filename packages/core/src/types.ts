@@ -67,6 +67,17 @@ export interface AuthClient {
    */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>
   /**
+   * The headers a request to a protected resource needs: `{ authorization: 'Bearer …' }`, or with the
+   * `dpop` add-on `{ authorization: 'DPoP …', dpop: '<proof>' }`. How an HTTP client other than
+   * `auth.fetch` (the Telnyx client, axios) sends the token. Gets the token as `getAccessToken`
+   * (`options`) does, and rejects like it.
+   * @example
+   * ```ts
+   * const headers = await auth.getAuthorizationHeaders({ method: 'GET', url: 'https://api.example.com/me' })
+   * ```
+   */
+  getAuthorizationHeaders(request: { method?: string; url: string | URL }, options?: GetAccessTokenOptions): Promise<Record<string, string>>
+  /**
    * `fetch` with `Authorization: Bearer`. On a 401 refusing the token (`invalid_token`, no error
    * code in the challenge, or no challenge), refreshes once (shared by the calls refused alike) and
    * retries once. Rejects like `getAccessToken` when there is no token, else like `fetch`.

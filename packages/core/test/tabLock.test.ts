@@ -1,5 +1,6 @@
 import { createStore, del, get, set } from 'idb-keyval'
 import { describe, expect, it, vi } from 'vitest'
+import { leaseLock } from '../src/leaseLock'
 import { withTabLock } from '../src/tabLock'
 import { createLockManager } from '../../../test/helpers/webLocks'
 
@@ -20,6 +21,9 @@ async function otherTab() {
   vi.resetModules()
   return (await import('../src/tabLock')).withTabLock
 }
+
+// The lease of the `leaseLock` add-on, the lock where Web Locks are missing.
+const lease = leaseLock().lock
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -53,15 +57,15 @@ describe('withTabLock', () => {
   it('rejects with fn\'s error and frees the lock', async () => {
     const storage = sharedIdb()
     const failure = new Error('refresh failed')
-    await expect(withTabLock('fails', () => Promise.reject(failure), { locks: null, storage })).rejects.toBe(failure)
+    await expect(withTabLock('fails', () => Promise.reject(failure), { locks: null, fallback: lease, storage })).rejects.toBe(failure)
     expect(await storage.get('lock:fails')).toBeUndefined()
-    expect(await withTabLock('fails', () => 'next', { locks: null, storage })).toBe('next')
+    expect(await withTabLock('fails', () => 'next', { locks: null, fallback: lease, storage })).toBe('next')
   })
 
   it('serialises the calls of one tab through the lease record', async () => {
     const storage = sharedIdb()
     const section = criticalSection()
-    const results = await Promise.all(['a', 'b', 'c'].map((label) => withTabLock('tab', section.enter(label), { locks: null, storage })))
+    const results = await Promise.all(['a', 'b', 'c'].map((label) => withTabLock('tab', section.enter(label), { locks: null, fallback: lease, storage })))
     expect(results).toEqual(['a', 'b', 'c'])
     expect([...section.order].sort()).toEqual(['a', 'b', 'c'])
     expect(section.most).toBe(1)
@@ -70,7 +74,7 @@ describe('withTabLock', () => {
   it('keeps other lock names independent', async () => {
     const storage = sharedIdb()
     const section = criticalSection()
-    await Promise.all([withTabLock('x', section.enter('x'), { locks: null, storage }), withTabLock('y', section.enter('y'), { locks: null, storage })])
+    await Promise.all([withTabLock('x', section.enter('x'), { locks: null, fallback: lease, storage }), withTabLock('y', section.enter('y'), { locks: null, fallback: lease, storage })])
     expect(section.most).toBe(2)
   })
 
@@ -78,7 +82,7 @@ describe('withTabLock', () => {
     const storage = sharedIdb()
     const section = criticalSection()
     const tabs = [withTabLock, await otherTab(), await otherTab()]
-    await Promise.all(tabs.map((lock, i) => lock('refresh', section.enter(`tab${i}`, 30), { locks: null, storage })))
+    await Promise.all(tabs.map((lock, i) => lock('refresh', section.enter(`tab${i}`, 30), { locks: null, fallback: lease, storage })))
     expect(section.order).toHaveLength(3)
     expect(section.most).toBe(1)
   })
@@ -87,14 +91,14 @@ describe('withTabLock', () => {
     const storage = sharedIdb()
     await storage.set('lock:held', { owner: 'other-tab', expiresAt: Date.now() + 60_000 })
     const fn = vi.fn()
-    await expect(withTabLock('held', fn, { locks: null, storage, timeoutMs: 200 })).rejects.toMatchObject({ name: 'TimeoutError' })
+    await expect(withTabLock('held', fn, { locks: null, fallback: lease, storage, timeoutMs: 200 })).rejects.toMatchObject({ name: 'TimeoutError' })
     expect(fn).not.toHaveBeenCalled()
   })
 
   it('takes over an expired lease at once', async () => {
     const storage = sharedIdb()
     await storage.set('lock:stale', { owner: 'dead-tab', expiresAt: Date.now() - 1 })
-    expect(await withTabLock('stale', () => 'ran', { locks: null, storage, timeoutMs: 200 })).toBe('ran')
+    expect(await withTabLock('stale', () => 'ran', { locks: null, fallback: lease, storage, timeoutMs: 200 })).toBe('ran')
   })
 
   it('takes over a lease left by a tab that died, once it runs out', async () => {
@@ -102,7 +106,7 @@ describe('withTabLock', () => {
     // What a tab closed mid-refresh leaves behind: a lease nobody renews any more.
     await storage.set('lock:crash', { owner: 'closed-tab', expiresAt: Date.now() + 300 })
     const waitedFrom = Date.now()
-    expect(await withTabLock('crash', () => 'recovered', { locks: null, storage, timeoutMs: 5_000 })).toBe('recovered')
+    expect(await withTabLock('crash', () => 'recovered', { locks: null, fallback: lease, storage, timeoutMs: 5_000 })).toBe('recovered')
     expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(300)
   })
 
@@ -110,9 +114,9 @@ describe('withTabLock', () => {
     const storage = sharedIdb()
     const other = await otherTab()
     const section = criticalSection()
-    const long = withTabLock('renew', section.enter('long', 700), { locks: null, storage, leaseMs: 200 })
+    const long = withTabLock('renew', section.enter('long', 700), { locks: null, storage, fallback: leaseLock({ leaseMs: 200 }).lock })
     await delay(100)
-    const second = other('renew', section.enter('second'), { locks: null, storage, leaseMs: 200, timeoutMs: 5_000 })
+    const second = other('renew', section.enter('second'), { locks: null, storage, fallback: leaseLock({ leaseMs: 200 }).lock, timeoutMs: 5_000 })
     await Promise.all([long, second])
     expect(section.order).toEqual(['long', 'second'])
     expect(section.most).toBe(1)
@@ -120,17 +124,17 @@ describe('withTabLock', () => {
 
   it('deletes its lease record when done', async () => {
     const storage = sharedIdb()
-    await withTabLock('cleanup', () => storage.get('lock:cleanup').then((lease) => expect(lease).toBeDefined()), { locks: null, storage })
+    await withTabLock('cleanup', () => storage.get('lock:cleanup').then((lease) => expect(lease).toBeDefined()), { locks: null, fallback: lease, storage })
     expect(await storage.get('lock:cleanup')).toBeUndefined()
   })
 
   it('bounds the wait behind a lease this tab holds too', async () => {
     const storage = sharedIdb()
-    const first = withTabLock('queue', () => delay(300), { locks: null, storage })
+    const first = withTabLock('queue', () => delay(300), { locks: null, fallback: lease, storage })
     await delay(50)
-    await expect(withTabLock('queue', () => 'late', { locks: null, storage, timeoutMs: 50 })).rejects.toMatchObject({ name: 'TimeoutError' })
+    await expect(withTabLock('queue', () => 'late', { locks: null, fallback: lease, storage, timeoutMs: 50 })).rejects.toMatchObject({ name: 'TimeoutError' })
     await first
-    expect(await withTabLock('queue', () => 'after', { locks: null, storage })).toBe('after')
+    expect(await withTabLock('queue', () => 'after', { locks: null, fallback: lease, storage })).toBe('after')
   })
 
   it('runs fn at once without Web Locks or a shared storage', async () => {

@@ -1,7 +1,8 @@
 import { createStore, entries } from 'idb-keyval'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { idbStorage } from '@pkce-auth/core'
-import type { AuthEvents } from '@pkce-auth/core'
+import type { AuthEvents, AuthPlugin } from '@pkce-auth/core'
+import { leaseLock } from '@pkce-auth/core/lease-lock'
 import { createTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 import { records } from './records'
 
@@ -28,11 +29,11 @@ function recordEvents(test: Test) {
  * Two tabs of one origin: two clients over one (fake) IndexedDB database and one BroadcastChannel
  * name, on a shared clock, both signed in and listening.
  */
-async function twoTabs() {
+async function twoTabs(options: { plugins?: AuthPlugin[] } = {}) {
   const clock = { now: Date.now() }
-  const a = createTestClient({ storage: 'indexeddb', now: () => clock.now })
+  const a = createTestClient({ storage: 'indexeddb', now: () => clock.now, ...options })
   await a.signIn()
-  const b = createTestClient({ storage: 'indexeddb', now: () => clock.now, mock: a.mock, clientId: a.clientId })
+  const b = createTestClient({ storage: 'indexeddb', now: () => clock.now, mock: a.mock, clientId: a.clientId, ...options })
   await b.auth.getAccessToken()
   for (const { auth } of [a, b]) {
     cleanup.push(auth.subscribe(() => {}), auth.dispose)
@@ -57,9 +58,9 @@ describe('tabs', () => {
     expect(a.auth.getState()).toEqual(b.auth.getState())
   })
 
-  it('take turns without Web Locks too, through a lease in IndexedDB: one refresh, and a sign-out reaches both', async () => {
+  it('take turns without Web Locks too, through the leaseLock add-on: one refresh, and a sign-out reaches both', async () => {
     vi.spyOn(navigator, 'locks', 'get').mockReturnValue(null as unknown as LockManager)
-    const { a, b, clock } = await twoTabs()
+    const { a, b, clock } = await twoTabs({ plugins: [leaseLock()] })
     clock.now += 3_600_000
     const tokens = await Promise.all([a.auth.getAccessToken(), b.auth.getAccessToken(), a.auth.getAccessToken()])
     expect(new Set(tokens).size).toBe(1)

@@ -1,0 +1,17 @@
+/**
+ * Counts the sessions ended in this tab. A write of the stored session begun at one generation and
+ * finishing at another was overtaken by a sign-out (here, or applied here from another tab).
+ *
+ * Prevents: a refresh that was being written when the user signed out bringing the session back to
+ * every tab and to the next page load: the write is taken back (sessionWrites.test.ts, "takes back a
+ * refresh written during a sign-out"; generation.test.ts).
+ */
+export function createGeneration() {
+  let count = 0
+  return {
+    current: () => count,
+    next: () => void count++,
+    /** True when a session ended since `generation` was read. */
+    movedSince: (generation: number) => count !== generation,
+  }
+}

@@ -1,0 +1,140 @@
+import * as oauth from 'oauth4webapi'
+import { AuthError, toAuthError } from './authError'
+import type { Transaction } from './authorizationRequest'
+import { createAuthorizationRequest } from './authorizationRequest'
+import type { ResolvedOptions } from './options'
+import { isCallbackUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
+import type { SessionStore } from './sessionStore'
+import type { Store } from './store'
+import type { TokenExchange } from './tokenExchange'
+import type { RedirectResult, SignInOptions } from './types'
+
+/** The sign-ins under way: each one's `state`, and when its transaction expires. */
+interface PendingTransactions {
+  v: 1
+  states: Record<string, number>
+}
+
+/** What {@link createRedirectFlow} needs. */
+export interface RedirectFlowOptions {
+  config: ResolvedOptions
+  client: oauth.Client
+  /** Prefixes every record of this client. */
+  prefix: string
+  sessions: SessionStore
+  store: Store
+  exchange: TokenExchange
+  server: () => Promise<oauth.AuthorizationServer>
+  /** An endpoint from the metadata, as a URL, https unless on loopback. */
+  endpoint: (value: string | undefined) => URL
+}
+
+/**
+ * The redirect flow: `signIn` stores a transaction under a fresh `state` and leaves for the
+ * authorization endpoint; `handleRedirect` on the way back validates the response, exchanges the
+ * code once (its result memoised per URL, so React StrictMode's second call sends nothing) and
+ * stores the session.
+ */
+export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint }: RedirectFlowOptions) {
+  const { clientId, redirectUri, now, navigate } = config
+  // Under their own prefix, so that no `state` from an address bar names another record.
+  const transactionKey = (state: string) => prefix + 'transaction:' + state
+  const pendingKey = prefix + 'transactions'
+  const redirects = new Map<string, Promise<RedirectResult>>()
+
+  const signIn = async ({ appState, returnTo, prompt, loginHint, scope = config.scope, extraParams }: SignInOptions = {}) => {
+    if (returnTo !== undefined && !isSameOriginPath(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
+    await sessions.start()
+    try {
+      const { url, state, transaction } = await createAuthorizationRequest(
+        endpoint((await server()).authorization_endpoint),
+        {
+          ...config.extraAuthorizationParams,
+          ...extraParams,
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          scope,
+          resource: config.resource,
+          prompt,
+          login_hint: loginHint,
+        },
+        { appState, returnTo, scope },
+        now(),
+      )
+      const { storage } = sessions
+      await storage.set(transactionKey(state), transaction)
+      // A transaction kept only in this page's memory would not survive the redirect.
+      if (storage.failure) throw new AuthError('storage_unavailable', undefined, { cause: storage.failure.error })
+      await forgetAbandoned(state, transaction.expiresAt).catch(() => {})
+      navigate(url)
+    } catch (error) {
+      store.fail(error)
+    }
+  }
+
+  /**
+   * Lists this sign-in's transaction, and deletes those of sign-ins that never came back (expired):
+   * storage cannot list its keys, so this list is what finds them. Two tabs signing in at once may
+   * each drop the other's entry, which only leaves that record for longer.
+   */
+  const forgetAbandoned = async (state: string, expiresAt: number) => {
+    const { storage } = sessions
+    const pending: Record<string, number> = { ...(await sessions.read<PendingTransactions>(pendingKey, Boolean))?.states }
+    for (const [old, until] of Object.entries(pending)) {
+      if (until <= now()) {
+        await storage.del(transactionKey(old))
+        delete pending[old]
+      }
+    }
+    await storage.set(pendingKey, { v: 1, states: { ...pending, [state]: expiresAt } })
+  }
+
+  const completeRedirect = async (url: URL): Promise<RedirectResult> => {
+    await sessions.start()
+    try {
+      const expectedState = url.searchParams.get('state')!
+      const key = transactionKey(expectedState)
+      const transaction = await sessions.read<Transaction>(key, (record) => record.expiresAt > now())
+      if (!transaction) throw new AuthError('state_mismatch')
+      // One transaction, one code exchange.
+      await sessions.storage.del(key)
+      const { nonce, verifier } = transaction
+      const next = await exchange({
+        send: (as, options) => oauth.authorizationCodeGrantRequest(as, client, oauth.None(),
+          oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, verifier, options),
+        process: (as, client, response) =>
+          oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
+        requested: transaction.scope,
+      })
+      // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
+      await sessions.exclusively(() => sessions.save(next, { type: 'signedIn' }))
+      return { appState: transaction.appState, returnTo: transaction.returnTo }
+    } catch (cause) {
+      const error = toAuthError(cause)
+      // A bad callback does not end a session that is still there.
+      if (!sessions.current()) sessions.apply(undefined, { type: 'signedOut', reason: 'callback_failed', error })
+      return store.fail(error)
+    }
+  }
+
+  const handleRedirect = (url: string | URL = location.href) => {
+    const href = String(url)
+    let result = redirects.get(href)
+    if (!result) {
+      redirects.set(href, (result = completeRedirect(new URL(href))))
+      // Whatever happens next, the response leaves the address bar, so a reload never replays it.
+      // A second call reading the address (React StrictMode) finds the same result under the clean one.
+      if (typeof location !== 'undefined' && location.href === href) {
+        history.replaceState(history.state, '', withoutResponseParams(href))
+        redirects.set(location.href, result)
+      }
+    }
+    return result
+  }
+
+  return {
+    signIn,
+    isRedirectCallback: (url: string | URL = location.href) => isCallbackUrl(url, redirectUri),
+    handleRedirect,
+  }
+}

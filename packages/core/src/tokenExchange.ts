@@ -1,0 +1,41 @@
+import type * as oauth from 'oauth4webapi'
+import type { HttpOptions, protocolFetch } from './protocolFetch'
+import type { RetryOutcome } from './retryFetch'
+import type { Session } from './session'
+import { toSession } from './session'
+
+/** What {@link createTokenExchange} needs. */
+export interface TokenExchangeOptions {
+  server: () => Promise<oauth.AuthorizationServer>
+  http: ReturnType<typeof protocolFetch>
+  client: oauth.Client
+  now: () => number
+  /** The client's scope: what a response without `scope` was granted, unless the request names another. */
+  scope: string
+}
+
+/** How one token request is sent, and how its response is validated (an oauth4webapi request/process pair). */
+export interface TokenRequest {
+  send: (as: oauth.AuthorizationServer, options: HttpOptions) => Promise<Response>
+  process: (as: oauth.AuthorizationServer, client: oauth.Client, response: Response) => Promise<oauth.TokenEndpointResponse>
+  /** The session the response renews (what it leaves out is kept from it); none for a sign-in. */
+  previous?: Session
+  /** What was asked for, which a response without `scope` was granted (RFC 6749 §5.1). */
+  requested?: string
+  beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>
+  signal?: AbortSignal
+}
+
+/**
+ * Sends a token request to the token endpoint and turns the response, once oauth4webapi has
+ * validated it, into a session. Nothing is stored: the caller decides where the session goes.
+ */
+export function createTokenExchange({ server, http, client, now, scope }: TokenExchangeOptions) {
+  return async ({ send, process, previous, requested = scope, beforeRetry, signal }: TokenRequest) => {
+    const as = await server()
+    const response = await process(as, client, await send(as, http(as.token_endpoint, beforeRetry, signal)))
+    return toSession(response, now(), requested || undefined, previous)
+  }
+}
+
+export type TokenExchange = ReturnType<typeof createTokenExchange>
