@@ -3,8 +3,9 @@
  * finishing at another was overtaken by a sign-out (here, or applied here from another tab).
  *
  * Prevents: a refresh that was being written when the user signed out bringing the session back to
- * every tab and to the next page load: the write is taken back (sessionWrites.test.ts, "takes back a
- * refresh written during a sign-out"; generation.test.ts).
+ * every tab and to the next page load: the write is taken back. Proved by sessionWrites.test.ts, "the
+ * lock-timeout fallback, sign-out: a sign-out done without the lock is not undone by the refresh that
+ * held it"; the rule alone by concurrencyRules.test.ts.
  */
 export function createGeneration() {
   let count = 0

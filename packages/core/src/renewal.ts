@@ -6,7 +6,8 @@ import { AuthError } from './authError'
  *
  * Prevents: a sign-out, here or in another tab, waiting for a slow refresh of the session it ends (the
  * lock is freed at once, so storage is cleared at once), and that refresh then landing over a newer
- * sign-in (races.test.ts, "a refresh stopped when its session leaves"; renewal.test.ts).
+ * sign-in. Proved by races.test.ts, "a refresh made moot is stopped in another tab when this one signs
+ * out, so the sign-out does not wait for it"; the rule alone by concurrencyRules.test.ts.
  */
 export function createRenewal() {
   let current: { id: string | undefined; controller: AbortController } | undefined

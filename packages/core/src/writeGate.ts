@@ -7,7 +7,8 @@
  * that storage is looked at again.
  *
  * Prevents: a message from another tab, read while this tab's sign-in or sign-out was under way,
- * undoing it (races.test.ts, "messages read during a change here"; writeGate.test.ts).
+ * undoing it. Proved by sessionWrites.test.ts, "a message whose storage read outlasts this tab's own
+ * sign-out does not sign the tab back in"; the rule alone by concurrencyRules.test.ts.
  */
 export function createWriteGate(onMissed: () => void) {
   // Local changes under way, and a count bumped as each begins and ends.

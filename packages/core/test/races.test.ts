@@ -10,6 +10,8 @@ afterEach(() => {
 
 type Test = ReturnType<typeof createTestClient>
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
+
 /**
  * Holds back the next token request of `grantType` until the returned `release` is called, so a
  * test can order it against another action. `sent` resolves once the request has reached the fetch.
@@ -199,6 +201,36 @@ describe('tab messages', () => {
     }
   })
 
+  it('are read one at a time: a sign-out arriving while a refresh message still reads storage is applied after it', async () => {
+    const shared = memoryStorage()
+    const a = createTestClient({ storage: shared })
+    await a.signIn()
+    // Tab B's reads of the session can be held back, as a slow IndexedDB read would be.
+    const heldB = heldStorage(shared)
+    const b = createTestClient({ storage: heldB.storage, mock: a.mock, clientId: a.clientId })
+    const stop = b.auth.subscribe(() => {})
+    const channel = new BroadcastChannel(`pkce-auth:${TEST_ISSUER}:${a.clientId}`)
+    try {
+      await b.auth.getAccessToken()
+      // A refreshes (its own messages unsent), then tells B of the refresh and, right after, of its sign-out.
+      a.auth.dispose()
+      await a.auth.getAccessToken({ forceRefresh: true })
+      const { release, reached: reading } = heldB.hold('get')
+      channel.postMessage({ type: 'tokensUpdated' })
+      await reading
+      channel.postMessage({ type: 'signedOut', reason: 'signed_out' })
+      await settle()
+      // B's read of the refreshed session lands after the sign-out message arrived: it must not sign B back in.
+      release()
+      await settle()
+      expect(b.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+    } finally {
+      channel.close()
+      stop()
+      b.auth.dispose()
+    }
+  })
+
   it('do not bring back a session that another tab signed out while this tab was storing its refresh', async () => {
     const shared = memoryStorage()
     // Tab A's writes of the session can be held back, as a slow IndexedDB write would be.
@@ -230,8 +262,6 @@ describe('tab messages', () => {
     }
   })
 })
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
 
 describe('tabs changing the session at once', () => {
   /** Tabs A and B on one shared storage (B's writes can be held), both listening. */
