@@ -5,7 +5,7 @@
 import { build } from 'rolldown'
 import { fileURLToPath } from 'node:url'
 
-const entry = fileURLToPath(new URL('../packages/core/src/index.ts', import.meta.url))
+const entry = fileURLToPath(new URL('../packages/core/src/global.ts', import.meta.url))
 // Where the file is written: the source map's paths are relative to it.
 const dir = fileURLToPath(new URL('../packages/core/dist', import.meta.url))
 

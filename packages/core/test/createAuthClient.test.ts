@@ -42,6 +42,9 @@ describe('createAuthClient', () => {
     ['discoveryCacheSeconds', { discoveryCacheSeconds: '1h' }],
     ['metadata.issuer', { metadata: { issuer: 'https://other.test', authorization_endpoint: 'https://other.test/a' } }],
     ['issuer', { issuer: undefined, metadata: { issuer: 'http://evil.test' } }],
+    ['plugins', { plugins: 'dpop' }],
+    ['plugins', { plugins: [{}] }],
+    ['plugins', { plugins: [null] }],
   ])('throws a TypeError naming "%s" for a bad value', (name, overrides) => {
     expect(create(overrides)).toThrow(TypeError)
     expect(create(overrides)).toThrow(`"${name}"`)

@@ -130,3 +130,48 @@ describe('fetch', () => {
     expect(test.mock.requests.list()).toEqual([])
   })
 })
+
+describe('getAuthorizationHeaders', () => {
+  it('gives the Bearer header of the token getAccessToken gives, for any HTTP client to send', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const headers = await test.auth.getAuthorizationHeaders({ method: 'GET', url: `${TEST_ISSUER}/v2/oauth_grants` })
+    expect(headers).toEqual({ authorization: `Bearer ${await test.auth.getAccessToken()}` })
+    const response = await test.mock.fetch(`${TEST_ISSUER}/v2/oauth_grants`, { headers })
+    expect(response.status).toBe(200)
+  })
+
+  it('refreshes like getAccessToken when asked to', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const before = await test.auth.getAccessToken()
+    const headers = await test.auth.getAuthorizationHeaders({ url: new URL(`${TEST_ISSUER}/v2/oauth_grants`) }, { forceRefresh: true })
+    expect(headers.authorization).not.toBe(`Bearer ${before}`)
+    expect(headers.authorization).toBe(`Bearer ${await test.auth.getAccessToken()}`)
+  })
+
+  it('rejects with login_required while signed out', async () => {
+    const test = createTestClient()
+    await expect(test.auth.getAuthorizationHeaders({ method: 'GET', url: `${TEST_ISSUER}/v2/oauth_grants` }))
+      .rejects.toMatchObject({ code: 'login_required' })
+  })
+
+  it('gives the headers of the add-on that sets them, and auth.fetch sends those', async () => {
+    const seen: { method: string; url: string }[] = []
+    const signing = {
+      name: 'signing',
+      headers: async (token: string, request: { method: string; url: string }) => {
+        seen.push(request)
+        return { authorization: `Bearer ${token}`, 'x-proof': `${request.method} ${request.url}` }
+      },
+    }
+    const test = createTestClient({ plugins: [signing] })
+    await test.signIn()
+    const url = `${TEST_ISSUER}/v2/oauth_grants?page[size]=1`
+    const response = await test.auth.fetch(url)
+    expect(response.status).toBe(200)
+    const sent = test.fetch.mock.lastCall![0] as Request
+    expect(sent.headers.get('x-proof')).toBe(`GET ${sent.url}`)
+    expect(seen).toEqual([{ method: 'GET', url: sent.url }])
+  })
+})
