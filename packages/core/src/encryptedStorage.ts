@@ -1,4 +1,4 @@
-import type { AuthStorage } from './storage'
+import type { AuthStorage, Batch } from './storage'
 
 /** Where the encryption key lives in `keyStorage`. */
 export const ENCRYPTION_KEY_RECORD = 'encryption-key'
@@ -28,7 +28,7 @@ const decode = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt
  * const storage = encryptedStorage(idbStorage())
  * await storage.set('session', tokens)
  */
-export function encryptedStorage(inner: AuthStorage, keyStorage: AuthStorage = inner): AuthStorage {
+export function encryptedStorage(inner: AuthStorage & Batch, keyStorage: AuthStorage = inner): AuthStorage {
   const params = (key: string, iv: Uint8Array<ArrayBuffer>) => ({ name: AES, iv, additionalData: new TextEncoder().encode(key) })
 
   // The key is not cached: another tab may have created it, and the stored one is the truth.
@@ -45,10 +45,10 @@ export function encryptedStorage(inner: AuthStorage, keyStorage: AuthStorage = i
 
   return {
     async get<T>(key: string) {
-      const [cryptoKey, record] = await Promise.all([
-        keyStorage.get<CryptoKey>(ENCRYPTION_KEY_RECORD),
-        inner.get<{ v: number; iv: string; data: string }>(key),
-      ])
+      // Key and record in one IndexedDB transaction where they share one: a page load restores in one round.
+      const [cryptoKey, record] = (keyStorage === inner && inner.getMany
+        ? await inner.getMany([ENCRYPTION_KEY_RECORD, key])
+        : await Promise.all([keyStorage.get(ENCRYPTION_KEY_RECORD), inner.get(key)])) as [CryptoKey?, { v: number; iv: string; data: string }?]
       try {
         if (record?.v !== 1) return
         const plain = await crypto.subtle.decrypt(params(key, decode(record.iv)), cryptoKey!, decode(record.data))

@@ -1,4 +1,4 @@
-import { createStore, del, get, set } from 'idb-keyval'
+import { createStore, del, get, getMany, set } from 'idb-keyval'
 
 /**
  * Where the client keeps its records (the session, sign-in transactions, cached server metadata):
@@ -11,16 +11,22 @@ export interface AuthStorage {
   del(key: string): Promise<void>
 }
 
+/** A storage that reads several records in one go (IndexedDB: one transaction). */
+export interface Batch {
+  getMany?(keys: string[]): Promise<unknown[]>
+}
+
 /**
  * Storage in IndexedDB, in the client's own database (`pkce-auth`, object store `records`), never
  * idb-keyval's shared default store. The database is opened on first use, so creating it in a
  * runtime without IndexedDB (SSR, tests) does not throw; its operations reject instead.
  */
-export function idbStorage(): AuthStorage {
+export function idbStorage(): AuthStorage & Batch {
   let store: ReturnType<typeof createStore> | undefined
   const db = () => (store ??= createStore('pkce-auth', 'records'))
   return {
     get: async (key) => get(key, db()),
+    getMany: async (keys) => getMany(keys, db()),
     set: async (key, value) => set(key, value, db()),
     del: async (key) => del(key, db()),
   }

@@ -1,5 +1,5 @@
-import { createStore, del, entries, get, set } from 'idb-keyval'
-import { describe, expect, it } from 'vitest'
+import { createStore, del, entries, get, getMany, set } from 'idb-keyval'
+import { describe, expect, it, vi } from 'vitest'
 import { ENCRYPTION_KEY_RECORD, encryptedStorage } from '../src/encryptedStorage'
 
 let dbCount = 0
@@ -152,5 +152,19 @@ describe('encryptedStorage', () => {
     await storage.del('session')
     expect(await storage.get('session')).toBeUndefined()
     expect(await inner.get('session')).toBeUndefined()
+  })
+})
+
+describe('encryptedStorage over IndexedDB', () => {
+  it('reads the key and the record in one transaction (getMany), not two', async () => {
+    const { store, ...inner } = idb()
+    const batched = { ...inner, getMany: vi.fn((keys: string[]) => getMany(keys, store)) }
+    const storage = encryptedStorage(batched)
+    await storage.set('session', tokens)
+    const get = vi.spyOn(batched, 'get')
+    expect(await storage.get('session')).toEqual(tokens)
+    expect(batched.getMany).toHaveBeenCalledTimes(1)
+    expect(batched.getMany).toHaveBeenCalledWith([ENCRYPTION_KEY_RECORD, 'session'])
+    expect(get).not.toHaveBeenCalled()
   })
 })
