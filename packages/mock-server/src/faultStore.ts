@@ -30,7 +30,7 @@ export interface FaultStore {
 }
 
 /** Bounds on what a fault may carry. */
-export const faultLimits = { pending: 1000, pathLength: 512, headers: 32, headerValueLength: 1024, bodyBytes: 64 * 1024 }
+export const faultLimits = { pending: 1000, pathLength: 512, headers: 32, headerValueLength: 1024, bodyBytes: 16 * 1024 }
 
 // RFC 9110 §5.1 field names are tokens; §5.5 field values are visible characters with inner spaces/tabs.
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
