@@ -272,7 +272,7 @@ describe('8. hostile names', () => {
   })
 
   it.each([
-    ['the token endpoint', tokenUrl, '{"grant_type":"client_credentials","grant_type":"refresh_token","client_id":"app"}', 'error'],
+    ['the token endpoint', tokenUrl, '{"grant_type":"refresh_token","grant_type":"client_credentials","client_id":"backend","client_secret":"s3cret"}', 'error'],
     ['registration', registerUrl, '{"redirect_uris":["https://a.test/cb"],"redirect_uris":["https://b.test/cb"]}', 'error'],
     ['the fault control', `${issuer}/__mock/faults`, '{"path":"/x","status":503,"status":200}', 'error'],
     ['nested objects', `${issuer}/__mock/faults`, '{"path":"/x","status":503,"headers":{"a":"1","\\u0061":"2"}}', 'error'],
