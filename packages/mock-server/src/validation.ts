@@ -38,7 +38,8 @@ export function redirectUriProblem(value: unknown): string | undefined {
   const scheme = url.protocol.slice(0, -1)
   if (scheme === 'https' || scheme === 'http') {
     if (url.username || url.password || /^[a-z]+:\/\/[^/?]*@/i.test(value)) return 'must not contain userinfo'
-    if (!url.hostname) return 'must name a host'
+    // The parser reads `https:///cb` as host "cb": the URI as written must have its authority.
+    if (!url.hostname || !/^https?:\/\/[^/?#\\]/i.test(value)) return 'must name a host'
     if (scheme === 'http' && !loopbackHosts.has(url.hostname)) return 'may use http only on loopback hosts'
     return undefined
   }
