@@ -12,7 +12,7 @@ import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
 import type { HttpOptions } from './protocolFetch'
 import { protocolFetch } from './protocolFetch'
-import { isCallbackUrl, isSameOriginPath, withoutResponseParams, withParams } from './redirectUrl'
+import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams, withParams } from './redirectUrl'
 import type { RetryOutcome } from './retryFetch'
 import type { CachedMetadata } from './serverMetadata'
 import { createServerMetadata } from './serverMetadata'
@@ -455,6 +455,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const handleRedirect = (url: string | URL = location.href) => {
     const href = String(url)
     let result = redirects.get(href)
+    // No authorization response here: nothing to exchange or clean up, and the state stays as restored.
+    if (!result && !isResponseUrl(href)) return start().then((): never => {
+      throw new AuthError('not_a_callback', undefined, { url: href })
+    })
     if (!result) {
       redirects.set(href, (result = completeRedirect(new URL(href))))
       // Whatever happens next, the response leaves the address bar, so a reload never replays it.
