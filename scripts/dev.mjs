@@ -1,7 +1,9 @@
 // `npm run dev`: the mock authorization server (seeded public client, 2-minute access tokens, so the
-// playground's countdown and refreshes are worth watching) and the playground's Vite dev server.
+// playground's countdown and refreshes are worth watching, and one API key made up for this run) and the
+// playground's Vite dev server.
 // Extra arguments go to the mock server: `npm run dev -- --auto-approve`. Ctrl+C stops both.
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'vite'
@@ -11,6 +13,9 @@ const args = process.argv.slice(2)
 const ttlAt = args.findIndex((arg) => arg.startsWith('--access-token-ttl'))
 const ttl = ttlAt < 0 ? '120' : args[ttlAt].split('=')[1] ?? args[ttlAt + 1]
 if (ttlAt < 0) args.push('--access-token-ttl', ttl)
+// A fresh key each run: it acts as the signed-in user with full rights, like a Telnyx API key.
+const apiKey = `KEY${randomBytes(24).toString('base64url')}`
+args.push('--api-key', apiKey)
 
 const mock = spawn(
   process.execPath,
@@ -53,5 +58,7 @@ console.log(`
   pkce-auth playground:  ${url}
 
   mock authorization server at ${issuer} (client pkce-auth-playground, ${ttl} s access tokens, consent page with Allow/Deny)
+  API key for this run:  ${apiKey}
+    e.g. curl -H 'Authorization: Bearer ${apiKey}' ${issuer}/v2/oauth_clients
   Ctrl+C stops both.
 `)

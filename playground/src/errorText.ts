@@ -6,6 +6,7 @@ import { TelnyxApiError, TelnyxNetworkError } from '@pkce-auth/telnyx'
 const authSentences: Record<AuthErrorCode, string> = {
   access_denied: 'You declined the request, so you are still signed out.',
   state_mismatch: 'That sign-in link was stale or already used. Please sign in again.',
+  not_a_callback: 'This page is not a sign-in response.',
   login_required: 'You are not signed in.',
   invalid_grant: 'The server ended your session (revoked or expired). Please sign in again.',
   oauth_error: 'The authorization server refused the request.',

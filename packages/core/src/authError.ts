@@ -1,9 +1,12 @@
 import * as oauth from 'oauth4webapi'
+import { errorMessage, originAndPath } from './errorMessage'
+import { isResponse, redactSecrets } from './redactSecrets'
 
 /**
  * What went wrong, as a caller would branch on it.
  *
- * - `state_mismatch`: the callback's `state` is missing, unknown or expired (a stale tab, a replayed or forged callback).
+ * - `state_mismatch`: the callback's `state` is unknown or expired (a sign-in started in another browser or over 10 minutes ago, a replayed or forged callback).
+ * - `not_a_callback`: `handleRedirect()` was given a URL that is not an authorization response (`isRedirectCallback(url)` is false).
  * - `access_denied`: the user (or the server) declined the authorization request.
  * - `login_required`: there is no session to use; call `signIn()`.
  * - `invalid_grant`: the server rejected the authorization code or refresh token; the session is over.
@@ -17,6 +20,7 @@ import * as oauth from 'oauth4webapi'
  */
 export type AuthErrorCode =
   | 'state_mismatch'
+  | 'not_a_callback'
   | 'access_denied'
   | 'login_required'
   | 'invalid_grant'
@@ -37,12 +41,17 @@ export interface AuthErrorOptions {
   error?: string
   /** The server's `error_description`, as sent. */
   error_description?: string
+  /** The URL of the request that failed (or of the page, for `not_a_callback`): origin and path only, never a query. */
+  url?: string | URL
 }
 
 /**
  * The only error an {@link AuthClient} rejects with (besides `TypeError` for invalid arguments).
  * Check it with `instanceof AuthError` and branch on `code`; the underlying error (usually one of
- * oauth4webapi's) is kept as `cause`.
+ * oauth4webapi's) is kept as `cause`, with anything that could carry a token, an authorization code
+ * or a PKCE verifier taken out. `message` is one sentence for people: what failed, where (origin and
+ * path), what the server said and the likely cause; it never holds a secret, and may change, so
+ * branch on `code`.
  *
  * @example
  * ```ts
@@ -60,16 +69,20 @@ export class AuthError extends Error {
   declare readonly status?: number
   declare readonly error?: string
   declare readonly error_description?: string
+  /** The URL of the request that failed (or of the page, for `not_a_callback`): origin and path only. */
+  declare readonly url?: string
 
-  /** `message` defaults to the code: the code is the contract, the message only for people reading logs. */
-  constructor(code: AuthErrorCode, message: string = code, options: AuthErrorOptions = {}) {
-    super(message, options)
+  /** `message` defaults to a sentence made of the code and the options: the code is the contract, the message for people. */
+  constructor(code: AuthErrorCode, message?: string, options: AuthErrorOptions = {}) {
+    const url = originAndPath(options.url)
+    super(message ?? errorMessage(code, { ...options, url }), options)
     // `cause` is already set by Error (non-enumerable); assigning it again keeps it so.
-    Object.assign(this, options, {
+    Object.assign(this, { ...options, url }, {
       name: 'AuthError',
       code,
       retryable: ['network', 'timeout', 'server_error', 'rate_limited'].includes(code),
     })
+    if (!url) delete (this as { url?: string }).url
   }
 }
 
@@ -78,11 +91,17 @@ export class AuthError extends Error {
  * oauth4webapi's `ResponseBodyError` and `AuthorizationResponseError` carry the server's `error`;
  * its `OperationProcessingError` for an unexpected status carries the `Response` as `cause`, and its
  * `WWWAuthenticateChallengeError` the parsed challenges. A `TimeoutError` (a request's timeout, the
- * refresh lock's wait) becomes `timeout`.
+ * refresh lock's wait) becomes `timeout`. The endpoint is the `url` of the `Response` the error holds
+ * (see `withUrl`), else `url`. What could carry a secret is taken out of `cause` first.
  */
-export function toAuthError(cause: unknown): AuthError {
+export function toAuthError(cause: unknown, url?: string | URL): AuthError {
   if (cause instanceof AuthError) return cause
-  const { code: from, cause: inner, message, name } = Object(cause)
+  const { code: from, cause: inner, name, response } = Object(cause)
+  const answered = [cause, inner, response].find(isResponse)
+  // oauth4webapi's own messages are fixed texts that quote no value: safe to show as the detail.
+  const detail = cause instanceof oauth.OperationProcessingError || cause instanceof oauth.UnsupportedOperationError
+    ? cause.message
+    : undefined
   // A token endpoint's 401 with a `WWW-Authenticate` challenge, which oauth4webapi throws before reading
   // the body: the client failed to authenticate (RFC 6749 §5.2), unless the challenge names another error.
   const challenged = from === oauth.WWW_AUTHENTICATE_CHALLENGE ? inner?.[0]?.parameters?.error ?? 'invalid_client' : undefined
@@ -96,5 +115,6 @@ export function toAuthError(cause: unknown): AuthError {
     : /^(access_denied|login_required|invalid_grant)$/.test(error) ? (error as AuthErrorCode)
     : /^(server_error|temporarily_unavailable)$/.test(error) ? 'server_error'
     : 'oauth_error'
-  return new AuthError(code, message, { cause, status, error, error_description })
+  const facts = { status, error, error_description, url: answered?.url || url }
+  return new AuthError(code, errorMessage(code, { ...facts, detail }), { cause: redactSecrets(cause), ...facts })
 }

@@ -3,7 +3,7 @@ import { AuthError, toAuthError } from './authError'
 import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
 import type { ResolvedOptions } from './options'
-import { isCallbackUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
+import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
 import type { Store } from './store'
 import type { TokenExchange } from './tokenExchange'
@@ -120,6 +120,10 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
   const handleRedirect = (url: string | URL = location.href) => {
     const href = String(url)
     let result = redirects.get(href)
+    // No authorization response here: nothing to exchange or clean up, and the state stays as restored.
+    if (!result && !isResponseUrl(href)) return sessions.start().then((): never => {
+      throw new AuthError('not_a_callback', undefined, { url: href })
+    })
     if (!result) {
       redirects.set(href, (result = completeRedirect(new URL(href))))
       // Whatever happens next, the response leaves the address bar, so a reload never replays it.

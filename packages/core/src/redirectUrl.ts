@@ -17,6 +17,12 @@ export const isCallbackUrl = (url: string | URL, redirectUri: string) => {
     (searchParams.has('code') || searchParams.has('error'))
 }
 
+/** True when `url` carries an authorization response at all: a `code` or an `error` (matched or not). */
+export const isResponseUrl = (url: string | URL) => {
+  const { searchParams } = new URL(url)
+  return searchParams.has('code') || searchParams.has('error')
+}
+
 /** `url` without the authorization response's parameters, so that a reload never replays them. */
 export const withoutResponseParams = (url: string) => {
   const clean = new URL(url)

@@ -54,7 +54,9 @@ export interface AuthClient {
    * Completes a sign-in on `redirectUri`: validates `state` and `iss`, exchanges the code, stores the
    * session and removes the response parameters from the address bar. Idempotent per URL: repeated
    * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
-   * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`.
+   * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`
+   * (the state then says `callback_failed`, unless a session is in hand); with `not_a_callback`, and
+   * no change to the state, when `url` carries neither a `code` nor an `error` (an ordinary page).
    * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
    */
   handleRedirect(url?: string | URL): Promise<RedirectResult>

@@ -1,11 +1,16 @@
 import type { MockServerOptions } from './mockServerOptions'
+import { redirectUriProblem } from './validation'
 
 /** What the CLI was asked to do. */
 export interface CliArgs {
   port: number
   host: string
   clientId: string
+  /** Shown on the consent page; default: "pkce-auth playground" for the playground's client, else the client id. */
+  clientName: string | undefined
   redirectUris: string[]
+  /** Telnyx API keys accepted as the bearer (each acts as the signed-in user). */
+  apiKeys: string[]
   accessTokenTtl: number | undefined
   autoApprove: boolean
   issParameter: boolean
@@ -29,8 +34,10 @@ export const usage = `Usage: pkce-auth-mock-server [options]
   --port N               port to listen on (default 4000; 0 picks a free one)
   --host HOST            interface to bind (default 127.0.0.1)
   --client-id ID         id of the seeded public client (default ${playgroundClientId})
+  --client-name NAME     its name on the consent page (default: the client id)
   --redirect-uri URI     a redirect URI of that client; repeatable (default: the playground's)
   --access-token-ttl S   access-token lifetime in seconds (default 3600)
+  --api-key KEY          accept KEY as a Telnyx API key (16+ characters); repeatable
   --auto-approve         skip the consent page
   --iss                  add RFC 9207 "iss" to authorization responses
   --help                 show this text`
@@ -41,7 +48,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     port: 4000,
     host: '127.0.0.1',
     clientId: playgroundClientId,
+    clientName: undefined,
     redirectUris: [],
+    apiKeys: [],
     accessTokenTtl: undefined,
     autoApprove: false,
     issParameter: false,
@@ -66,9 +75,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
       case '--port': args.port = integer(0, 65535); break
       case '--host': args.host = value(); break
       case '--client-id': args.clientId = value(); break
+      case '--client-name': args.clientName = value(); break
+      case '--api-key': args.apiKeys.push(value()); break
       case '--redirect-uri': {
         const uri = value()
-        if (!URL.canParse(uri)) throw new TypeError(`--redirect-uri must be an absolute URL: ${uri}`)
+        const problem = redirectUriProblem(uri)
+        if (problem) throw new TypeError(`--redirect-uri ${uri} ${problem}`)
         args.redirectUris.push(uri)
         break
       }
@@ -83,12 +95,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return args
 }
 
-/** The server options the CLI's arguments stand for: one public client, the default user. */
+/** The server options the CLI's arguments stand for: one public client, the default user, the API keys. */
 export function cliServerOptions(args: CliArgs): MockServerOptions {
+  const name = args.clientName ?? (args.clientId === playgroundClientId ? 'pkce-auth playground' : args.clientId)
   return {
-    clients: [
-      { clientId: args.clientId, name: 'pkce-auth playground', clientType: 'public', redirectUris: args.redirectUris, verified: true },
-    ],
+    clients: [{ clientId: args.clientId, name, clientType: 'public', redirectUris: args.redirectUris, verified: true }],
+    ...(args.apiKeys.length === 0 ? {} : { apiKeys: args.apiKeys }),
     ...(args.accessTokenTtl === undefined ? {} : { accessTokenTtl: args.accessTokenTtl }),
     autoApprove: args.autoApprove,
     issParameter: args.issParameter,

@@ -72,8 +72,9 @@ function sameString(a: string, b: string): boolean {
 
 /**
  * The common front of the token, introspection and revocation endpoints: parse the body, identify the
- * client, count it against its rate limit (before checking credentials, so guessing is limited too), then
- * verify its credentials.
+ * client, count it against its rate limit (before checking its secret, so guessing is limited too), then
+ * verify its credentials. Only a client that exists gets a window of its own: every unknown `client_id`
+ * shares one, so made-up ids cannot grow the limiter's memory.
  */
 export async function clientRequest(
   c: Context<AppEnv>,
@@ -83,7 +84,8 @@ export async function clientRequest(
   if (!body.ok) return { ok: false, response: oauthError(c, 400, 'invalid_request', body.description) }
   const params = body.value
   const claimed = claimedClient(c, params)
-  const limited = server.rateLimiter.limit(c, claimed.ok ? claimed.clientId : 'anonymous')
+  const key = claimed.ok && server.clients.get(claimed.clientId) ? `client:${claimed.clientId}` : 'unknown-client'
+  const limited = server.rateLimiter.limit(c, key)
   if (limited) return { ok: false, response: limited }
   if (!claimed.ok) return claimed
   const verified = verifyClient(c, server, claimed)

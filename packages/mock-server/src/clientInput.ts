@@ -1,7 +1,7 @@
 import type { MockClient } from './clientStore'
 import type { GrantType } from './mockServerOptions'
 import type { FieldError } from './validation'
-import { isWebUrl, redirectUriProblem, scopeTokenPattern, stringArrayProblem } from './validation'
+import { isWebUrl, redirectUrisProblems, scopeTokenPattern, stringArrayProblem } from './validation'
 
 const grantTypeValues: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials']
 const createFields = ['name', 'allowed_scopes', 'client_type', 'allowed_grant_types', 'redirect_uris', 'require_pkce', 'logo_uri', 'policy_uri', 'tos_uri']
@@ -25,7 +25,7 @@ export function parseClientInput(
   const problems: FieldError[] = []
   const problem = (field: string, message: string) => problems.push({ field, message })
   const allowedFields = mode === 'create' ? createFields : updateFields
-  for (const field of Object.keys(input)) if (!allowedFields.includes(field)) problem(field, 'is not an allowed field')
+  for (const field of Object.keys(input)) if (!allowedFields.includes(field)) problem(field.slice(0, 100), 'is not an allowed field')
   if (mode === 'create') {
     for (const field of ['name', 'allowed_scopes', 'client_type', 'allowed_grant_types']) {
       if (input[field] === undefined) problem(field, 'is required')
@@ -46,7 +46,7 @@ export function parseClientInput(
     const arrayProblem = stringArrayProblem(input.allowed_scopes)
     const scopes = input.allowed_scopes as string[]
     if (arrayProblem) problem('allowed_scopes', arrayProblem)
-    else if (scopes.length === 0 || !scopes.every((scope) => scopeTokenPattern.test(scope))) {
+    else if (scopes.length === 0 || scopes.length > 50 || !scopes.every((scope) => scopeTokenPattern.test(scope) && scope.length <= 100)) {
       problem('allowed_scopes', 'must list at least one valid scope')
     } else patch.allowedScopes = [...new Set(scopes)]
   }
@@ -57,13 +57,9 @@ export function parseClientInput(
     else patch.allowedGrantTypes = [...new Set(input.allowed_grant_types as GrantType[])]
   }
   if (input.redirect_uris !== undefined) {
-    const arrayProblem = stringArrayProblem(input.redirect_uris)
-    if (arrayProblem) problem('redirect_uris', arrayProblem)
-    else {
-      const bad = (input.redirect_uris as string[]).map((uri) => [uri, redirectUriProblem(uri)] as const).find(([, why]) => why)
-      if (bad) problem('redirect_uris', `${bad[0]} ${bad[1]}`)
-      else patch.redirectUris = [...new Set(input.redirect_uris as string[])]
-    }
+    const [first] = redirectUrisProblems(input.redirect_uris)
+    if (first) problem('redirect_uris', first)
+    else patch.redirectUris = [...new Set(input.redirect_uris as string[])]
   }
   if (input.require_pkce !== undefined) {
     if (typeof input.require_pkce !== 'boolean') problem('require_pkce', 'must be a boolean')

@@ -1,6 +1,7 @@
 import { defaultScopes } from './mockServerOptions'
 import type { GrantType, MockClientSeed } from './mockServerOptions'
 import { randomToken, randomUuid } from './randomToken'
+import { redirectUriOrigin, redirectUrisProblems } from './validation'
 
 /** A registered OAuth client as the server keeps it. */
 export interface MockClient {
@@ -19,7 +20,11 @@ export interface MockClient {
   policyUri: string | null
   tosUri: string | null
   verified: boolean
-  userId: string
+  /**
+   * The user who made the client (seeded, or created through `/v2/oauth_clients`), on whose account its
+   * client-credentials tokens act; `null` for a dynamically registered client, which belongs to no user.
+   */
+  userId: string | null
   createdAt: string
   updatedAt: string
 }
@@ -38,19 +43,22 @@ export interface ClientStore {
   update(clientId: string, patch: Partial<Omit<MockClient, 'id' | 'clientId' | 'createdAt'>>): MockClient | undefined
   /** Forgets a client; returns whether it existed. */
   remove(clientId: string): boolean
-  /** Origins of every registered redirect URI: the origins CORS allows. */
-  allowedOrigins(): Set<string>
+  /** Web origins of every registered redirect URI: the origins CORS allows (cached until a client changes). */
+  allowedOrigins(): ReadonlySet<string>
 }
 
 /** Creates a client store; `defaultUserId` owns clients seeded without a `userId`. */
 export function createClientStore(defaultUserId: () => string): ClientStore {
   const clients = new Map<string, MockClient>()
+  // Rebuilt only when a client changes, never per request (a request must not cost O(all redirect URIs)).
+  let origins: Set<string> | undefined
 
   const add = (seed: MockClientSeed): MockClient => {
     if (typeof seed.clientId !== 'string' || seed.clientId === '') {
       throw new TypeError('"clientId" must be a non-empty string')
     }
-    if (!Array.isArray(seed.redirectUris)) throw new TypeError('"redirectUris" must be an array')
+    const problems = redirectUrisProblems(seed.redirectUris)
+    if (problems.length > 0) throw new TypeError(`"redirectUris" of client "${seed.clientId}": ${problems.join('; ')}`)
     const clientType = seed.clientType ?? 'public'
     const now = new Date().toISOString()
     const client: MockClient = {
@@ -72,11 +80,12 @@ export function createClientStore(defaultUserId: () => string): ClientStore {
       policyUri: seed.policyUri ?? null,
       tosUri: seed.tosUri ?? null,
       verified: seed.verified ?? false,
-      userId: seed.userId ?? defaultUserId(),
+      userId: seed.userId === null ? null : (seed.userId ?? defaultUserId()),
       createdAt: now,
       updatedAt: now,
     }
     clients.set(client.clientId, client)
+    origins = undefined
     return client
   }
 
@@ -90,18 +99,21 @@ export function createClientStore(defaultUserId: () => string): ClientStore {
       const client = clients.get(clientId)
       if (!client) return undefined
       Object.assign(client, patch, { updatedAt: new Date().toISOString() })
+      origins = undefined
       return client
     },
-    remove: (clientId) => clients.delete(clientId),
+    remove(clientId) {
+      origins = undefined
+      return clients.delete(clientId)
+    },
     allowedOrigins() {
-      const origins = new Set<string>()
+      if (origins) return origins
+      origins = new Set()
       for (const client of clients.values()) {
         for (const uri of client.redirectUris) {
-          try {
-            origins.add(new URL(uri).origin)
-          } catch {
-            // A seeded redirect URI that is not a URL (e.g. a custom scheme) contributes no web origin.
-          }
+          // A private-use scheme has no web origin (its URL origin is "null", which must never be allowed).
+          const origin = redirectUriOrigin(uri)
+          if (origin) origins.add(origin)
         }
       }
       return origins

@@ -1,19 +1,29 @@
 import { escapeHtml } from './errors'
 
+/** What the consent page shows and carries. */
+export interface ConsentPageParams {
+  consentToken: string
+  /** The portal session of the signed-in person, for this consent only. */
+  session: string
+  userName: string
+  /** The registered client's name, shown from the first paint. */
+  clientName: string
+}
+
 /**
- * The consent page: plain HTML and inline script, as a browser renders it. It reads the consent token and a
- * bearer token for the signed-in portal user from `<meta>` tags, asks `GET /v2/oauth/consent/{token}` what to
+ * The consent page: plain HTML and inline script, as a browser renders it. It reads the consent token and
+ * the signed-in person's portal session from `<meta>` tags, asks `GET /v2/oauth/consent/{token}` what to
  * show, and posts the decision to `POST /v2/oauth/grants`, then follows the returned `redirect_uri`.
  * Stable hooks for browser tests: `#client-name`, `#scopes`, `#allow`, `#deny`, `#error`.
  */
-export function consentPage(consentToken: string, portalToken: string, userName: string): string {
+export function consentPage({ consentToken, session, userName, clientName }: ConsentPageParams): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="consent-token" content="${escapeHtml(consentToken)}">
-<meta name="portal-token" content="${escapeHtml(portalToken)}">
+<meta name="portal-token" content="${escapeHtml(session)}">
 <link rel="icon" href="data:,">
 <title>Authorize application</title>
 <style>
@@ -28,7 +38,7 @@ button { font: inherit; padding: .5rem 1.25rem; margin-right: .5rem; cursor: poi
 <body>
 <main>
 <img id="logo" alt="" hidden>
-<h1><span id="client-name">An application</span> wants to access your account</h1>
+<h1><span id="client-name">${escapeHtml(clientName)}</span> wants to access your account</h1>
 <p>Signed in as <strong id="user-name">${escapeHtml(userName)}</strong>.</p>
 <p>It asks for:</p>
 <ul id="scopes"></ul>

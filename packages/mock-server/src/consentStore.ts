@@ -15,7 +15,7 @@ export interface PendingAuthorization {
   expiresAt: number
 }
 
-/** Consent tokens: single-use, valid for ten minutes. */
+/** Consent tokens: single-use, valid for ten minutes, at most {@link maxPendingConsents} at once. */
 export interface ConsentStore {
   create(fields: Omit<PendingAuthorization, 'consentToken' | 'expiresAt'>): PendingAuthorization
   /** The pending authorization, unless unknown, used or expired. */
@@ -25,6 +25,9 @@ export interface ConsentStore {
 }
 
 const consentTtlMs = 10 * 60 * 1000
+
+/** Pending consents kept at once; beyond it the oldest is forgotten (its page then says it expired). */
+export const maxPendingConsents = 1000
 
 /** Creates an empty consent store. */
 export function createConsentStore(): ConsentStore {
@@ -39,6 +42,13 @@ export function createConsentStore(): ConsentStore {
   }
   return {
     create(fields) {
+      const now = Date.now()
+      // Entries are in creation order, so the expired ones are at the front.
+      for (const [key, entry] of pending) {
+        if (entry.expiresAt > now) break
+        pending.delete(key)
+      }
+      while (pending.size >= maxPendingConsents) pending.delete(pending.keys().next().value as string)
       const entry = { ...fields, consentToken: randomToken(), expiresAt: Date.now() + consentTtlMs }
       pending.set(entry.consentToken, entry)
       return entry

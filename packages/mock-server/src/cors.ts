@@ -1,15 +1,17 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from './appEnv'
 import type { ClientStore } from './clientStore'
+import { isLoopbackOrigin } from './loopback'
 
 /** Who may read a path's responses cross-origin. */
-type CorsPolicy = 'public' | 'registered' | 'none'
+type CorsPolicy = 'public' | 'registered' | 'loopback' | 'none'
 
 const registeredPaths = [/^\/v2\/oauth\/(token|revoke|introspect|register|grants)$/, /^\/v2\/oauth\/consent\//, /^\/v2\/oauth_(clients|grants)(\/|$)/]
 
 function policyFor(path: string): CorsPolicy {
-  // Metadata, keys and the test controls are public; browser tests on any origin drive /__mock/*.
-  if (path.startsWith('/.well-known/') || path === '/v2/oauth/jwks' || path.startsWith('/__mock/')) return 'public'
+  // Metadata and keys are public; the test controls are for the developer's own pages only.
+  if (path.startsWith('/.well-known/') || path === '/v2/oauth/jwks') return 'public'
+  if (path.startsWith('/__mock/')) return 'loopback'
   return registeredPaths.some((pattern) => pattern.test(path)) ? 'registered' : 'none'
 }
 
@@ -19,8 +21,9 @@ const exposeHeaders = 'WWW-Authenticate, Retry-After, x-ratelimit-limit, x-ratel
 
 /**
  * CORS: public endpoints answer any origin with `*`; the token, revocation, introspection and registration
- * endpoints and the API answer the origins of registered redirect URIs only (others get no allow-origin
- * header). Preflights are answered here with 204, before faults and rate limits.
+ * endpoints and the API answer the web origins of registered redirect URIs only (others, `null` included,
+ * get no allow-origin header); `/__mock/*` answers loopback origins only. Preflights are answered here with
+ * 204, before faults and rate limits.
  */
 export function corsMiddleware(clients: ClientStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -30,7 +33,10 @@ export function corsMiddleware(clients: ClientStore): MiddlewareHandler<AppEnv> 
     if (policy === 'public') allowOrigin = '*'
     else if (policy === 'registered') {
       c.header('Vary', 'Origin')
-      if (origin && clients.allowedOrigins().has(origin)) allowOrigin = origin
+      if (origin && origin !== 'null' && clients.allowedOrigins().has(origin)) allowOrigin = origin
+    } else if (policy === 'loopback') {
+      c.header('Vary', 'Origin')
+      if (origin && isLoopbackOrigin(origin)) allowOrigin = origin
     }
     if (allowOrigin) {
       c.header('Access-Control-Allow-Origin', allowOrigin)

@@ -87,11 +87,16 @@ export function htmlErrorPage(c: Context<AppEnv>, status: 400 | 404 | 422, error
   )
 }
 
+/** An RFC 6901 JSON pointer to a top-level member. */
+export function pointerTo(field: string): string {
+  return `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`
+}
+
 /** A 422 listing every invalid field of a JSON body, each with its `source.pointer`. */
 export function validationError(c: Context<AppEnv>, problems: Array<{ field: string; message: string }>) {
   const { code, title } = telnyxErrors[422]
   return c.json(
-    { errors: problems.map(({ field, message }) => ({ code, title, detail: `${field} ${message}`, source: { pointer: `/${field}` } })) },
+    { errors: problems.map(({ field, message }) => ({ code, title, detail: `${field} ${message}`, source: { pointer: pointerTo(field) } })) },
     422,
   )
 }

@@ -33,9 +33,17 @@ export function faultMiddleware(): MiddlewareHandler<AppEnv> {
     if (fault.delayMs) await sleep(fault.delayMs)
     if (fault.status === undefined) return next()
     for (const [name, value] of Object.entries(fault.headers ?? {})) c.header(name, value)
+    // An injected body is data for a test, never a document of the server's origin.
+    c.header('Content-Security-Policy', 'sandbox')
+    c.header('X-Content-Type-Options', 'nosniff')
     const status = fault.status as ContentfulStatusCode
     if (fault.status === 204 || fault.status === 205 || fault.status === 304) return c.body(null, fault.status)
-    if (typeof fault.body === 'string') return c.body(fault.body, status)
+    if (typeof fault.body === 'string') {
+      if (!fault.headers || !Object.keys(fault.headers).some((name) => name.toLowerCase() === 'content-type')) {
+        c.header('Content-Type', 'text/plain; charset=utf-8')
+      }
+      return c.body(fault.body, status)
+    }
     return c.json(fault.body ?? defaultBody(c.req.path, fault.status), status)
   }
 }

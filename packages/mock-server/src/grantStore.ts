@@ -32,8 +32,8 @@ export interface AuthorizationCode {
 export interface AccessTokenRecord {
   jti: string
   clientId: string
-  /** The user the token acts for (a client-credentials token acts for the client's owner). */
-  userId: string
+  /** The user the token acts for; `undefined` for a client-credentials token of a client no user created. */
+  userId: string | undefined
   sub: string
   scopes: string[]
   iss: string
@@ -59,6 +59,9 @@ export interface RefreshTokenRecord {
   revoked: boolean
 }
 
+/** What taking a code or refresh token found: the record (now consumed), a replay (now revoked), or nothing. */
+export type Consumed<T> = { status: 'ok'; record: T } | { status: 'replayed'; record: T } | { status: 'unknown' }
+
 /** Grants, codes and every token issued, with revocation that reaches all of them. */
 export interface GrantStore {
   /** The active grant of `userId` for `clientId`, widened to `scopes`, or a new one. */
@@ -70,19 +73,38 @@ export interface GrantStore {
   touch(id: string): void
   /** Revokes the grant and every code and token issued under it. Returns whether it was active. */
   revoke(id: string): boolean
-  /** Revokes the tokens of one code's family (code replay, refresh-token revocation). */
+  /** Revokes the tokens of one code's family (code replay, refresh-token revocation), including any issued later. */
   revokeFamily(familyId: string): void
   /** Revokes everything issued to a client (client deleted). */
   revokeClient(clientId: string): void
+  /** Whether a token's grant and family (when it has them) are still active: checked on every use. */
+  isActive(token: { grantId?: string | undefined; familyId?: string | undefined }): boolean
 
   issueCode(fields: Omit<AuthorizationCode, 'code' | 'familyId' | 'used'>): AuthorizationCode
-  getCode(code: string): AuthorizationCode | undefined
+  /**
+   * Takes a code of `clientId` for exchange, in one synchronous step (so two concurrent requests cannot both
+   * see it unused). A second take is a replay: the code's family is revoked, and stays revoked for tokens
+   * the first exchange has yet to issue.
+   */
+  consumeCode(code: string, clientId: string): Consumed<AuthorizationCode>
 
   recordAccessToken(record: AccessTokenRecord): void
   getAccessToken(jti: string): AccessTokenRecord | undefined
   issueRefreshToken(fields: Omit<RefreshTokenRecord, 'token' | 'rotated' | 'revoked'>): RefreshTokenRecord
   getRefreshToken(token: string): RefreshTokenRecord | undefined
+  /**
+   * Rotates a refresh token of `clientId` in one synchronous step; `problem` checks the rest of the request
+   * first (a refused request consumes nothing). A rotated token presented again revokes its whole grant.
+   */
+  consumeRefreshToken(
+    token: string,
+    clientId: string,
+    problem: (record: RefreshTokenRecord) => string | undefined,
+  ): Consumed<RefreshTokenRecord> | { status: 'refused'; reason: string }
 }
+
+/** Expired records are swept after this many new ones, so a long-running server's memory stays flat. */
+const sweepEvery = 512
 
 /** Creates an empty grant store. */
 export function createGrantStore(): GrantStore {
@@ -90,6 +112,19 @@ export function createGrantStore(): GrantStore {
   const codes = new Map<string, AuthorizationCode>()
   const accessTokens = new Map<string, AccessTokenRecord>()
   const refreshTokens = new Map<string, RefreshTokenRecord>()
+  // familyId → revoked: a family outlives its records, so a token signed after a replay is born dead.
+  const families = new Map<string, { grantId: string; revoked: boolean }>()
+  let sinceSweep = 0
+
+  const sweep = () => {
+    if (++sinceSweep < sweepEvery) return
+    sinceSweep = 0
+    const now = Date.now()
+    for (const [key, code] of codes) if (code.expiresAt <= now) codes.delete(key)
+    for (const [key, token] of accessTokens) if (token.expiresAt * 1000 <= now) accessTokens.delete(key)
+    for (const [key, token] of refreshTokens) if (token.expiresAt * 1000 <= now) refreshTokens.delete(key)
+    for (const [key, family] of families) if (grants.get(family.grantId)?.revoked) families.delete(key)
+  }
 
   const revokeWhere = (match: (token: { grantId?: string | undefined; familyId?: string | undefined; clientId: string }) => boolean) => {
     for (const token of accessTokens.values()) if (match(token)) token.revoked = true
@@ -102,6 +137,24 @@ export function createGrantStore(): GrantStore {
     if (!grant || grant.revoked) return false
     grant.revoked = true
     revokeWhere((token) => token.grantId === id)
+    return true
+  }
+
+  const revokeFamily = (familyId: string) => {
+    const family = families.get(familyId)
+    if (family) family.revoked = true
+    revokeWhere((token) => token.familyId === familyId)
+  }
+
+  const isActive = ({ grantId, familyId }: { grantId?: string | undefined; familyId?: string | undefined }) => {
+    if (grantId !== undefined) {
+      const grant = grants.get(grantId)
+      if (!grant || grant.revoked) return false
+    }
+    if (familyId !== undefined) {
+      const family = families.get(familyId)
+      if (!family || family.revoked) return false
+    }
     return true
   }
 
@@ -136,26 +189,56 @@ export function createGrantStore(): GrantStore {
       if (grant) grant.lastUsedAt = new Date().toISOString()
     },
     revoke,
-    revokeFamily: (familyId) => revokeWhere((token) => token.familyId === familyId),
+    revokeFamily,
     revokeClient(clientId) {
       for (const grant of grants.values()) if (grant.clientId === clientId) revoke(grant.id)
       revokeWhere((token) => token.clientId === clientId)
     },
+    isActive,
 
     issueCode(fields) {
+      sweep()
       const code: AuthorizationCode = { ...fields, code: randomToken(), familyId: randomUuid(), used: false }
       codes.set(code.code, code)
+      families.set(code.familyId, { grantId: code.grantId, revoked: false })
       return code
     },
-    getCode: (code) => codes.get(code),
+    consumeCode(value, clientId) {
+      const code = codes.get(value)
+      if (!code || code.clientId !== clientId) return { status: 'unknown' }
+      if (code.used) {
+        // RFC 6749 §4.1.2: a code used twice revokes the tokens issued from it.
+        revokeFamily(code.familyId)
+        return { status: 'replayed', record: code }
+      }
+      code.used = true
+      return { status: 'ok', record: code }
+    },
 
-    recordAccessToken: (record) => void accessTokens.set(record.jti, record),
+    recordAccessToken(record) {
+      sweep()
+      accessTokens.set(record.jti, record)
+    },
     getAccessToken: (jti) => accessTokens.get(jti),
     issueRefreshToken(fields) {
+      sweep()
       const record: RefreshTokenRecord = { ...fields, token: randomToken(), rotated: false, revoked: false }
       refreshTokens.set(record.token, record)
       return record
     },
     getRefreshToken: (token) => refreshTokens.get(token),
+    consumeRefreshToken(value, clientId, problem) {
+      const token = refreshTokens.get(value)
+      if (!token || token.clientId !== clientId) return { status: 'unknown' }
+      if (token.rotated && !token.revoked) {
+        // A rotated token coming back means two parties hold it: end the whole grant (RFC 9700 §4.14.2).
+        revoke(token.grantId)
+        return { status: 'replayed', record: token }
+      }
+      const reason = problem(token)
+      if (reason !== undefined) return { status: 'refused', reason }
+      token.rotated = true
+      return { status: 'ok', record: token }
+    },
   }
 }

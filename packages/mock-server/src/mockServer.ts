@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import { createApp, readGrantType } from './app'
+import { createApiKeyStore } from './apiKeys'
 import type { AppEnv } from './appEnv'
 import { createClientStore } from './clientStore'
 import type { ClientStore } from './clientStore'
@@ -11,6 +12,7 @@ import { createGrantStore } from './grantStore'
 import type { MockGrant } from './grantStore'
 import { defaultUser, resolveConfig } from './mockServerOptions'
 import type { MockServerOptions } from './mockServerOptions'
+import { createPortalSessionStore } from './portalSessions'
 import { createRateLimiter } from './rateLimiter'
 import { createRequestLog } from './requestLog'
 import type { RequestLog } from './requestLog'
@@ -36,7 +38,7 @@ export interface MockServer {
   listen(port?: number, host?: string): Promise<MockServerListener>
   clients: ClientStore
   users: UserStore
-  /** Every request answered (except `/__mock/*`). */
+  /** The last 1000 requests answered (except `/__mock/*`): a ring buffer. */
   requests: RequestLog
   /** Injected failures for the next requests. */
   faults: FaultStore
@@ -81,6 +83,9 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     faults: createFaultStore(),
     requests: createRequestLog(),
     rateLimiter: createRateLimiter(config.rateLimit),
+    registrationLimiter: createRateLimiter(config.registrationRateLimit),
+    portalSessions: createPortalSessionStore(),
+    apiKeys: createApiKeyStore(options.apiKeys ?? [], users),
   }
   const app = createApp(server)
   let listeningUrl: string | undefined

@@ -1,3 +1,5 @@
+import type { MockApiKeySeed } from './apiKeys'
+
 /** A user of the mock's "portal": the person who signs in and approves consent. */
 export interface MockUserSeed {
   id: string
@@ -29,8 +31,11 @@ export interface MockClientSeed {
   verified?: boolean
   /** The management record's uuid; generated when missing. */
   id?: string
-  /** The owning user (whose `/v2/oauth_clients` lists it). Defaults to the first user. */
-  userId?: string
+  /**
+   * The owning user (whose `/v2/oauth_clients` lists it, and on whose account its client-credentials tokens
+   * act). Defaults to the first user; `null` for a client of no user (as dynamic registration makes).
+   */
+  userId?: string | null
 }
 
 /** The grant types the server implements. */
@@ -55,6 +60,14 @@ export interface MockServerOptions {
   issParameter?: boolean
   /** Skip the consent page: `/authorize` redirects straight back with a code, approved by the signed-in user. */
   autoApprove?: boolean
+  /**
+   * Telnyx API keys the server accepts as the bearer on `/v2/oauth_clients`, `/v2/oauth_grants` and
+   * `/v2/oauth/introspect`, each acting as its user (default: the first) with full rights. A key is 16-512
+   * characters of `A-Z a-z 0-9 - . _ ~ + /`.
+   */
+  apiKeys?: Array<string | MockApiKeySeed>
+  /** `POST /v2/oauth/register`, for everybody together. Default 60 per 60 s; `false` disables it. */
+  registrationRateLimit?: { limit: number; windowSeconds: number } | false
 }
 
 /** The options with defaults applied. */
@@ -64,6 +77,7 @@ export interface MockServerConfig {
   refreshTokenTtl: number
   codeTtl: number
   rateLimit: { limit: number; windowSeconds: number } | false
+  registrationRateLimit: { limit: number; windowSeconds: number } | false
   issParameter: boolean
   autoApprove: boolean
 }
@@ -92,16 +106,21 @@ export function resolveConfig(options: MockServerOptions): MockServerConfig {
     }
     if (url.search || url.hash) throw new TypeError('"issuer" must have no query or fragment')
   }
-  const rateLimit = options.rateLimit ?? { limit: 600, windowSeconds: 60 }
-  if (rateLimit && (!(rateLimit.limit >= 0) || !(rateLimit.windowSeconds > 0))) {
-    throw new TypeError('"rateLimit" needs a limit >= 0 and windowSeconds > 0')
+  const limit = (name: string, value: MockServerOptions['rateLimit'], fallback: { limit: number; windowSeconds: number }) => {
+    const resolved = value ?? fallback
+    if (resolved && (!(resolved.limit >= 0) || !(resolved.windowSeconds > 0))) {
+      throw new TypeError(`"${name}" needs a limit >= 0 and windowSeconds > 0`)
+    }
+    return resolved
   }
+  const rateLimit = limit('rateLimit', options.rateLimit, { limit: 600, windowSeconds: 60 })
   return {
     issuer: options.issuer?.replace(/\/$/, ''),
     accessTokenTtl: positive('accessTokenTtl', options.accessTokenTtl, 3600),
     refreshTokenTtl: positive('refreshTokenTtl', options.refreshTokenTtl, 30 * 24 * 3600),
     codeTtl: positive('codeTtl', options.codeTtl, 60),
     rateLimit,
+    registrationRateLimit: limit('registrationRateLimit', options.registrationRateLimit, { limit: 60, windowSeconds: 60 }),
     issParameter: options.issParameter ?? false,
     autoApprove: options.autoApprove ?? false,
   }

@@ -12,6 +12,9 @@ export interface RateLimiter {
   reset(): void
 }
 
+/** Windows kept at once, least recently used dropped first (keys are authenticated callers, so few in practice). */
+export const maxRateLimitWindows = 10_000
+
 /** Creates a limiter; `false` disables limiting (and its headers). */
 export function createRateLimiter(options: { limit: number; windowSeconds: number } | false): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>()
@@ -21,10 +24,11 @@ export function createRateLimiter(options: { limit: number; windowSeconds: numbe
       const now = Date.now()
       const windowMs = options.windowSeconds * 1000
       let window = windows.get(key)
-      if (!window || now - window.start >= windowMs) {
-        window = { start: now, count: 0 }
-        windows.set(key, window)
-      }
+      windows.delete(key)
+      if (!window || now - window.start >= windowMs) window = { start: now, count: 0 }
+      // Re-inserted, so the Map's order is least recently used first.
+      windows.set(key, window)
+      if (windows.size > maxRateLimitWindows) windows.delete(windows.keys().next().value as string)
       const reset = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000))
       c.header('x-ratelimit-limit', String(options.limit))
       c.header('x-ratelimit-reset', String(reset))

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { AppEnv } from './appEnv'
+import { duplicateJsonKey } from './jsonDuplicates'
 
 /** A parsed request body, or why it could not be parsed. */
 export type ParsedBody<T> = { ok: true; value: T } | { ok: false; description: string }
@@ -15,9 +16,10 @@ export function readParams(c: Context<AppEnv>): ParsedBody<Record<string, string
   const contentType = c.req.header('content-type') ?? ''
   const text = c.get('bodyText')
   if (isForm(contentType) || (contentType === '' && text === '')) {
-    const params: Record<string, string> = {}
+    // No prototype: a parameter named `__proto__` or `constructor` is just a name.
+    const params: Record<string, string> = Object.create(null)
     for (const [key, value] of new URLSearchParams(text)) {
-      if (Object.hasOwn(params, key)) return { ok: false, description: `Parameter "${key}" is repeated` }
+      if (Object.hasOwn(params, key)) return { ok: false, description: `Parameter ${JSON.stringify(key.slice(0, 100))} is repeated` }
       params[key] = value
     }
     return { ok: true, value: params }
@@ -25,10 +27,10 @@ export function readParams(c: Context<AppEnv>): ParsedBody<Record<string, string
   if (isJson(contentType)) {
     const parsed = parseJsonObject(text)
     if (!parsed.ok) return parsed
-    const params: Record<string, string> = {}
+    const params: Record<string, string> = Object.create(null)
     for (const [key, value] of Object.entries(parsed.value)) {
       if (value === undefined || value === null) continue
-      if (typeof value !== 'string') return { ok: false, description: `Parameter "${key}" must be a string` }
+      if (typeof value !== 'string') return { ok: false, description: `Parameter ${JSON.stringify(key.slice(0, 100))} must be a string` }
       params[key] = value
     }
     return { ok: true, value: params }
@@ -53,5 +55,7 @@ function parseJsonObject(text: string): ParsedBody<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, description: 'The body must be a JSON object' }
   }
+  const repeated = duplicateJsonKey(text)
+  if (repeated !== undefined) return { ok: false, description: `Member ${JSON.stringify(repeated.slice(0, 100))} is repeated` }
   return { ok: true, value: value as Record<string, unknown> }
 }

@@ -1,8 +1,10 @@
+import type { ApiKeyStore } from './apiKeys'
 import type { ClientStore } from './clientStore'
 import type { ConsentStore } from './consentStore'
 import type { FaultStore } from './faultStore'
 import type { GrantStore } from './grantStore'
 import type { MockServerConfig } from './mockServerOptions'
+import type { PortalSessionStore } from './portalSessions'
 import type { RateLimiter } from './rateLimiter'
 import type { RequestLog } from './requestLog'
 import type { SigningKeys } from './signingKeys'
@@ -21,6 +23,10 @@ export interface ServerContext {
   faults: FaultStore
   requests: RequestLog
   rateLimiter: RateLimiter
+  /** One window for all of `/register`, which anyone may call. */
+  registrationLimiter: RateLimiter
+  portalSessions: PortalSessionStore
+  apiKeys: ApiKeyStore
 }
 
 /** Scopes the server advertises: the defaults plus every scope a client may ask for. */

@@ -11,8 +11,8 @@ const accessTokenTyp = 'at+jwt'
 export interface TokenSubject {
   issuer: string
   clientId: string
-  /** The user the token acts for. */
-  userId: string
+  /** The user the token acts for; none for a client-credentials token of a client no user created. */
+  userId: string | undefined
   /** The JWT `sub`: the user, or the client id for client credentials. */
   sub: string
   scopes: string[]
@@ -36,7 +36,7 @@ export interface TokenIssuer {
   accessToken(subject: TokenSubject): Promise<string>
   /** A full token response: access token, a refresh token when `refresh`, an ID token when `openid` is granted. */
   tokenResponse(subject: TokenSubject, options: { refresh: boolean; nonce?: string | undefined }): Promise<TokenResponseBody>
-  /** The record of a valid, unexpired, unrevoked access token, or `undefined`. */
+  /** The record of a valid, unexpired, unrevoked access token whose grant and family are active, or `undefined`. */
   authenticate(token: string): Promise<AccessTokenRecord | undefined>
 }
 
@@ -94,7 +94,7 @@ export function createTokenIssuer(
         expires_in: config.accessTokenTtl,
         scope: subject.scopes.join(' '),
       }
-      if (refresh && subject.grantId && subject.familyId) {
+      if (refresh && subject.grantId && subject.familyId && subject.userId !== undefined) {
         const now = epochSeconds()
         body.refresh_token = grants.issueRefreshToken({
           clientId: subject.clientId,
@@ -106,7 +106,7 @@ export function createTokenIssuer(
           expiresAt: now + config.refreshTokenTtl,
         }).token
       }
-      const user = users.get(subject.userId)
+      const user = subject.userId === undefined ? undefined : users.get(subject.userId)
       // Only a token that acts as its user (not client credentials) comes with an ID token.
       if (subject.scopes.includes('openid') && user && subject.sub === user.id) {
         const iat = epochSeconds()
@@ -131,7 +131,8 @@ export function createTokenIssuer(
       if (typeof payload?.jti !== 'string') return undefined
       const record = grants.getAccessToken(payload.jti)
       if (!record || record.revoked || record.expiresAt <= epochSeconds()) return undefined
-      return record
+      // A replay may have ended the token's family or grant after it was signed: checked on every use.
+      return grants.isActive(record) ? record : undefined
     },
   }
 }

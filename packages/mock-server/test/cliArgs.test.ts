@@ -31,4 +31,18 @@ describe('parseCliArgs', () => {
     expect(options.clients).toMatchObject([{ clientId: 'mine', clientType: 'public', redirectUris: playgroundRedirectUris }])
     expect(options.autoApprove).toBe(true)
   })
+
+  it('names a client other than the playground\'s after its id, or --client-name', () => {
+    expect(cliServerOptions(parseCliArgs(['--client-id', 'mine'])).clients?.[0]?.name).toBe('mine')
+    expect(cliServerOptions(parseCliArgs(['--client-id', 'mine', '--client-name', 'My App'])).clients?.[0]?.name).toBe('My App')
+    expect(cliServerOptions(parseCliArgs([])).clients?.[0]?.name).toBe('pkce-auth playground')
+  })
+
+  it('collects --api-key and refuses a redirect URI a client could not register', () => {
+    expect(cliServerOptions(parseCliArgs(['--api-key', 'KEY0123456789abcdef', '--api-key', 'KEYfedcba9876543210'])).apiKeys).toEqual([
+      'KEY0123456789abcdef',
+      'KEYfedcba9876543210',
+    ])
+    expect(() => parseCliArgs(['--redirect-uri', 'about:blank'])).toThrow(TypeError)
+  })
 })

@@ -69,10 +69,10 @@ describe('CORS', () => {
     }
   })
 
-  it('opens the test controls to any origin', async () => {
-    const response = await preflight('/__mock/faults', 'https://browser-test.test', 'DELETE')
+  it('opens the test controls to loopback origins', async () => {
+    const response = await preflight('/__mock/faults', 'http://127.0.0.1:5173', 'DELETE')
     expect(response.status).toBe(204)
-    expect(response.headers.get('access-control-allow-origin')).toBe('*')
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173')
     expect(response.headers.get('access-control-allow-methods')).toContain('DELETE')
   })
 

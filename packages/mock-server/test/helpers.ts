@@ -64,6 +64,22 @@ export async function readConsentPage(fetchFn: Fetch, pageUrl: string) {
   return { html, consentToken, portalToken }
 }
 
+/** Starts an authorization request for `app` and loads its consent page; resolves to what the page carries. */
+export async function openConsentPage(mock: MockServer, scope = 'admin') {
+  const { challenge } = await pkcePair()
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'app',
+    redirect_uri: redirectUri,
+    scope,
+    state: 'state-1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  })
+  const response = await mock.fetch(`${issuer}/v2/oauth/authorize?${query}`, { redirect: 'manual' })
+  return readConsentPage((input, init) => mock.fetch(input, init), response.headers.get('location') as string)
+}
+
 /** Starts an authorization request and answers the consent page as its script would; resolves to the callback URL. */
 export async function authorize(
   fetchFn: Fetch,

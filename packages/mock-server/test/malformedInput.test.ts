@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bearer, createTestServer, issuer, jsonRequest } from './helpers'
+import { bearer, createTestServer, issuer, jsonRequest, openConsentPage } from './helpers'
 
 const tokenUrl = `${issuer}/v2/oauth/token`
 
@@ -69,7 +69,7 @@ describe('malformed input', () => {
 
   it('answers 422 for a consent decision with wrong types', async () => {
     const mock = createTestServer()
-    const token = await mock.issueAccessToken({ clientId: 'app', scope: 'admin' })
+    const token = (await openConsentPage(mock)).portalToken
     const response = await mock.fetch(`${issuer}/v2/oauth/grants`, jsonRequest('POST', { allowed: 'yes', consent_token: 'x' }, token))
     expect(response.status).toBe(422)
     expect((await response.json()).errors[0].source).toEqual({ pointer: '/allowed' })
@@ -77,9 +77,11 @@ describe('malformed input', () => {
     expect((await unknownField.json()).errors[0].source).toEqual({ pointer: '/extra' })
   })
 
-  it('answers 422 for an unknown consent token', async () => {
+  it('answers 422 for a consent token already decided', async () => {
     const mock = createTestServer()
-    const response = await mock.fetch(`${issuer}/v2/oauth/consent/nope`, bearer(await mock.issueAccessToken({ clientId: 'app', scope: 'admin' })))
+    const { consentToken, portalToken } = await openConsentPage(mock)
+    await mock.fetch(`${issuer}/v2/oauth/grants`, jsonRequest('POST', { allowed: false, consent_token: consentToken }, portalToken))
+    const response = await mock.fetch(`${issuer}/v2/oauth/consent/${consentToken}`, bearer(portalToken))
     expect(response.status).toBe(422)
     expect((await response.json()).errors[0].source).toEqual({ parameter: 'consent_token' })
   })

@@ -42,7 +42,7 @@ describe('POST /v2/oauth/register', () => {
     expect(typeof clientSecret).toBe('string')
     const token = await mock.fetch(
       `${issuer}/v2/oauth/token`,
-      postForm({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'admin' }),
+      postForm({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'profile' }),
     )
     expect(token.status).toBe(200)
   })

@@ -13,7 +13,8 @@ export type AuthProviderProps = {
    * given to `signIn` and the whole result (`returnTo` included); navigate with your router there.
    * The function of the latest render is called. Without it the provider restores `returnTo` (or a
    * string `appState.returnTo`) with `history.replaceState`. A failed callback does not call it:
-   * the state says `callback_failed`.
+   * the state says `callback_failed` (with the error), and the provider replaces the address (still
+   * the callback page) with `/`, so a reload does not land on the callback page again.
    */
   onRedirect?: (appState: unknown, result: RedirectResult) => void
 } & ({ client: AuthClient } | (AuthClientOptions & { client?: undefined }))
@@ -91,7 +92,10 @@ export function AuthProvider({ children, onRedirect, client, ...options }: AuthP
 
   useEffect(() => {
     let active = true
-    handleRedirectOnce(current)?.then((result) => {
+    const callback = handleRedirectOnce(current)
+    // The callback page, its response already out of the address bar.
+    const page = location.href
+    callback?.then((result) => {
       if (!active || !claimRedirect(current)) return
       const returnTo = result.returnTo ?? (result.appState as { returnTo?: unknown } | undefined)?.returnTo
       const onRedirect = latestOnRedirect.current
@@ -101,7 +105,11 @@ export function AuthProvider({ children, onRedirect, client, ...options }: AuthP
       else if (typeof returnTo === 'string' && returnTo[0] === '/' && new URL(returnTo, location.origin).origin === location.origin) {
         history.replaceState(history.state, '', returnTo)
       }
-    }, () => {})
+    }, () => {
+      // Off the callback page, unless the app has navigated meanwhile. Where the sign-in began is not
+      // known for every failure (an unknown state has no transaction): the app's root is.
+      if (active && claimRedirect(current) && location.href === page) history.replaceState(history.state, '', '/')
+    })
     return () => {
       active = false
     }

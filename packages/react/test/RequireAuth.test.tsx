@@ -1,4 +1,4 @@
-import { act, cleanup, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { RequireAuth, useAuth, withRequireAuth } from '@pkce-auth/react'
 import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
@@ -16,6 +16,22 @@ const guarded = (
     <p>secret</p>
   </RequireAuth>
 )
+
+/** The defaults, as the README's quick start uses them: only the loading fallback is given. */
+const withDefaults = (
+  <RequireAuth fallback={<p>loading</p>}>
+    <p>secret</p>
+  </RequireAuth>
+)
+
+/** The callback URL with its `code` replaced by an error response, as a server sends it (after Deny, say). */
+const asError = (callback: string, error: string, description?: string) => {
+  const url = new URL(callback)
+  url.searchParams.delete('code')
+  url.searchParams.set('error', error)
+  if (description) url.searchParams.set('error_description', description)
+  return url.href
+}
 
 /** Resolves when nothing more is going to happen: the client's pending work has settled. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
@@ -119,16 +135,72 @@ describe('RequireAuth', () => {
     expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired' })
   })
 
-  it('renders the fallback and does not sign in after the user signs out', async () => {
+  it('renders a signed-out view with a Sign in button, and does not sign in by itself, after the user signs out', async () => {
     const test = createTestClient()
     await test.signIn()
-    renderWithAuth(test.auth, guarded, { strict: true })
+    renderWithAuth(test.auth, withDefaults, { strict: true })
 
     await act(() => test.auth.signOut())
     await settle()
 
-    expect(screen.getByText('loading')).toBeTruthy()
+    expect(screen.getByText('You are signed out.')).toBeTruthy()
+    expect(screen.queryByText('loading')).toBeNull()
     expect(test.navigate).toHaveBeenCalledTimes(1) // the sign-in before
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }))
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(2))
+    expect(new URL(test.navigate.mock.calls[1]![0]).pathname).toBe('/v2/oauth/authorize')
+  })
+
+  it('renders signedOutFallback after the user signs out', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    renderWithAuth(test.auth, <RequireAuth fallback={<p>loading</p>} signedOutFallback={<p>bye</p>}>secret</RequireAuth>)
+
+    await act(() => test.auth.signOut())
+
+    expect(screen.getByText('bye')).toBeTruthy()
+  })
+
+  it('says what went wrong after Deny, offers to try again, and leaves the callback page', async () => {
+    const test = createTestClient()
+    setURL(asError(await test.authorize({ returnTo: '/private' }), 'access_denied', 'The user denied the request'))
+
+    renderWithAuth(test.auth, withDefaults, { strict: true })
+
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('Sign-in was declined by the user or the authorization server (access_denied: The user denied the request).')
+    expect(location.href).toBe('https://app.test/')
+    await settle()
+    expect(test.navigate).toHaveBeenCalledTimes(1) // the sign-in that led to the callback: no automatic retry
+
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(2))
+  })
+
+  it('says the server does not allow the scope after invalid_scope', async () => {
+    const test = createTestClient()
+    setURL(asError(await test.authorize(), 'invalid_scope'))
+
+    renderWithAuth(test.auth, withDefaults)
+
+    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_scope); likely the server does not allow the scope')
+    expect(new URL(location.href).pathname).toBe('/')
+  })
+
+  it('shows the error with a retry, not the loading fallback, when the server is down', async () => {
+    const test = createTestClient()
+    test.mock.faults.add({ path: '/.well-known/oauth-authorization-server', drop: true, count: Infinity })
+
+    renderWithAuth(test.auth, withDefaults)
+
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('No response from https://auth.test/.well-known/oauth-authorization-server: the server is down')
+    expect(screen.queryByText('loading')).toBeNull()
+
+    test.mock.faults.clear()
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    await waitFor(() => expect(test.navigate).toHaveBeenCalledTimes(1))
   })
 
   it('lets signOut({ redirect: true }) reach the end-session page', async () => {
@@ -179,6 +251,8 @@ describe('RequireAuth', () => {
       const test = createTestClient()
       const view = renderWithAuth(test.auth, guarded)
       await waitFor(() => expect(test.auth.getState().status).toBe('signedOut'))
+      // The sign-in, then time for a second one that must not come.
+      await waitFor(() => expect(test.navigate).toHaveBeenCalled()).catch(() => {})
       await settle()
       view.unmount()
       return test.navigate.mock.calls.length

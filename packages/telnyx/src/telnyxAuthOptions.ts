@@ -54,7 +54,7 @@ export interface TelnyxAuthPresetOptions extends Omit<AuthClientOptions, 'issuer
  *   telnyxAuthOptions({
  *     clientId: 'your-public-client-id',
  *     redirectUri: `${location.origin}/callback`,
- *     scope: 'numbers.read',
+ *     scope: 'admin',
  *     tokenEndpoint: `${location.origin}/oauth/token`, // only with the proxy above
  *   }),
  * )

@@ -1,7 +1,7 @@
 import { TelnyxApiError } from '@pkce-auth/telnyx'
 import type { TelnyxClient } from '@pkce-auth/telnyx'
 import { describe, expect, it } from 'vitest'
-import { appClient, baseUrl, serviceClient, setupTelnyx } from './setupTelnyx'
+import { appClient, baseUrl, personClient, serviceClient, setupTelnyx } from './setupTelnyx'
 
 const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 
@@ -29,10 +29,10 @@ async function startAuthorization(fetch: (input: string, init: RequestInit) => P
   return consentToken
 }
 
-async function authorizationCode(telnyx: TelnyxClient, fetch: (input: string, init: RequestInit) => Promise<Response>) {
+async function authorizationCode(_telnyx: TelnyxClient, fetch: (input: string, init: RequestInit) => Promise<Response>) {
   const { verifier, challenge } = await pkcePair()
   const consentToken = await startAuthorization(fetch, challenge)
-  const { redirectUri } = await telnyx.oauth.createGrant({ allowed: true, consentToken })
+  const { redirectUri } = await (await personClient(fetch, consentToken)).oauth.createGrant({ allowed: true, consentToken })
   const code = new URL(redirectUri).searchParams.get('code')
   if (!code) throw new Error(`no code in ${redirectUri}`)
   return { code, verifier }
@@ -40,10 +40,10 @@ async function authorizationCode(telnyx: TelnyxClient, fetch: (input: string, in
 
 describe('oauth.getConsent', () => {
   it('describes what a consent token asks for', async () => {
-    const { telnyx, fetch } = await setupTelnyx()
+    const { fetch } = await setupTelnyx()
     const consentToken = await startAuthorization(fetch, (await pkcePair()).challenge)
 
-    const consent = await telnyx.oauth.getConsent(consentToken)
+    const consent = await (await personClient(fetch, consentToken)).oauth.getConsent(consentToken)
 
     expect(consent).toMatchObject({
       clientId: 'spa',
@@ -53,10 +53,13 @@ describe('oauth.getConsent', () => {
     })
   })
 
-  it('rejects an unknown consent token with 422', async () => {
-    const { telnyx } = await setupTelnyx()
+  it('rejects a consent token already decided with 422', async () => {
+    const { fetch } = await setupTelnyx()
+    const consentToken = await startAuthorization(fetch, (await pkcePair()).challenge)
+    const person = await personClient(fetch, consentToken)
+    await person.oauth.createGrant({ allowed: false, consentToken })
 
-    const error = await telnyx.oauth.getConsent('unknown').catch((reason: unknown) => reason)
+    const error = await person.oauth.getConsent(consentToken).catch((reason: unknown) => reason)
 
     expect(error).toBeInstanceOf(TelnyxApiError)
     expect(error).toMatchObject({ status: 422, code: expect.any(String) })
@@ -65,10 +68,10 @@ describe('oauth.getConsent', () => {
 
 describe('oauth.createGrant', () => {
   it('resolves to the redirect back to the client with a code and the state', async () => {
-    const { telnyx, fetch, sent } = await setupTelnyx()
+    const { fetch, sent } = await setupTelnyx()
     const consentToken = await startAuthorization(fetch, (await pkcePair()).challenge)
 
-    const { redirectUri } = await telnyx.oauth.createGrant({ allowed: true, consentToken })
+    const { redirectUri } = await (await personClient(fetch, consentToken)).oauth.createGrant({ allowed: true, consentToken })
 
     const url = new URL(redirectUri)
     expect(url.origin + url.pathname).toBe('https://app.test/callback')
@@ -80,10 +83,10 @@ describe('oauth.createGrant', () => {
   })
 
   it('resolves to a redirect with access_denied when the user declines', async () => {
-    const { telnyx, fetch } = await setupTelnyx()
+    const { fetch } = await setupTelnyx()
     const consentToken = await startAuthorization(fetch, (await pkcePair()).challenge)
 
-    const { redirectUri } = await telnyx.oauth.createGrant({ allowed: false, consentToken })
+    const { redirectUri } = await (await personClient(fetch, consentToken)).oauth.createGrant({ allowed: false, consentToken })
 
     expect(new URL(redirectUri).searchParams.get('error')).toBe('access_denied')
   })

@@ -1,6 +1,6 @@
 import type { TelnyxClient } from '@pkce-auth/telnyx'
 import { describe, expect, it } from 'vitest'
-import { setupTelnyx } from './setupTelnyx'
+import { personClient, setupTelnyx } from './setupTelnyx'
 
 /** Gives the signed-in user a grant for each of `count` new clients, through the real consent flow. */
 async function grantClients(telnyx: TelnyxClient, fetch: (input: string, init: RequestInit) => Promise<Response>, count: number) {
@@ -21,7 +21,7 @@ async function grantClients(telnyx: TelnyxClient, fetch: (input: string, init: R
     }).toString()
     const response = await fetch(url.href, { redirect: 'manual' })
     const consentToken = new URL(response.headers.get('location') ?? '', url).searchParams.get('consent_token') ?? ''
-    await telnyx.oauth.createGrant({ allowed: true, consentToken })
+    await (await personClient(fetch, consentToken)).oauth.createGrant({ allowed: true, consentToken })
   }
 }
 

@@ -54,3 +54,14 @@ export async function setupTelnyx(
   })
   return { mock, telnyx, fetch, sent, userToken }
 }
+
+/**
+ * A client acting as the person on the consent page: it carries the page's portal session, the only
+ * credential the mock accepts for `oauth.getConsent` and `oauth.createGrant` (no app's token can decide).
+ */
+export async function personClient(fetch: (input: string, init: RequestInit) => Promise<Response>, consentToken: string) {
+  const page = await fetch(`${baseUrl}/oauth/consent-page?consent_token=${encodeURIComponent(consentToken)}`, {})
+  const session = /<meta name="portal-token" content="([^"]+)">/.exec(await page.text())?.[1]
+  if (!session) throw new Error(`no portal session on the consent page (${page.status})`)
+  return createTelnyxClient({ apiKey: session }, { baseUrl, fetch })
+}

@@ -5,6 +5,9 @@ import { htmlErrorPage } from '../errors'
 import { pkceValuePattern } from '../pkce'
 import type { ServerContext } from '../serverContext'
 
+/** The longest authorization-request parameter accepted (`state`, `nonce`, `login_hint`…). */
+export const maxParameterLength = 1024
+
 /**
  * `GET /v2/oauth/authorize`. A bad `client_id` or `redirect_uri` gets an HTML page (never a redirect to an
  * unverified URI, as Telnyx does); every other error goes back to the client with `error` and `state`.
@@ -37,6 +40,9 @@ export function authorizeRoutes(app: Hono<AppEnv>, server: ServerContext) {
       c.redirect(errorRedirect(server, issuer, { redirectUri, state }, error, description), 302)
 
     if (repeated.length > 0) return fail('invalid_request', `Parameter "${repeated[0]}" is repeated.`)
+    // Kept until the person decides: bounded, so pending consents cannot grow memory without limit.
+    const long = [...query.keys()].find((name) => (query.get(name) ?? '').length > maxParameterLength)
+    if (long !== undefined) return fail('invalid_request', `Parameter "${long.slice(0, 40)}" exceeds ${maxParameterLength} characters.`)
     const responseType = single('response_type')
     if (!responseType) return fail('invalid_request', 'response_type is required.')
     if (responseType !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.')

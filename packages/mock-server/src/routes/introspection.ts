@@ -1,26 +1,55 @@
 import type { Hono } from 'hono'
 import type { AppEnv } from '../appEnv'
+import type { Context } from 'hono'
+import { bearerCredential } from '../bearerAuth'
 import { clientRequest } from '../clientAuth'
 import { oauthError } from '../errors'
 import { epochSeconds } from '../randomToken'
+import { readParams } from '../requestParams'
 import type { ServerContext } from '../serverContext'
+
+type Visible = (token: { clientId: string; userId: string | undefined }) => boolean
+type Caller = { ok: true; params: Record<string, string>; visible: Visible } | { ok: false; response: Response }
+
+/**
+ * Who asks: a Telnyx API key as the bearer (as Telnyx's SDKs send it) sees its user's tokens and the tokens of
+ * its user's clients;
+ * otherwise the client authenticates as at the token endpoint, and a confidential client (a resource server)
+ * sees any token, a public client only its own.
+ */
+async function introspectionCaller(c: Context<AppEnv>, server: ServerContext): Promise<Caller> {
+  const header = c.req.header('authorization')
+  if (header && /^bearer /i.test(header)) {
+    const credential = bearerCredential(header)
+    const userId = credential === undefined ? undefined : server.apiKeys.userOf(credential)
+    if (userId === undefined) return { ok: false, response: oauthError(c, 401, 'invalid_client', 'Unknown API key') }
+    const limited = server.rateLimiter.limit(c, `api-key:${userId}`)
+    if (limited) return { ok: false, response: limited }
+    const body = readParams(c)
+    if (!body.ok) return { ok: false, response: oauthError(c, 400, 'invalid_request', body.description) }
+    return { ok: true, params: body.value, visible: (token) => token.userId === userId || server.clients.get(token.clientId)?.userId === userId }
+  }
+  const request = await clientRequest(c, server)
+  if (!request.ok) return request
+  const { client } = request
+  return { ok: true, params: request.params, visible: (token) => client.clientType === 'confidential' || token.clientId === client.clientId }
+}
 
 /**
  * `POST /v2/oauth/introspect` (RFC 7662) and `POST /v2/oauth/revoke` (RFC 7009, our extension: Telnyx has no
- * revocation endpoint). Both authenticate the client like the token endpoint and accept form or JSON bodies.
+ * revocation endpoint). Both accept form or JSON bodies and authenticate the client like the token endpoint;
+ * introspection also accepts an API key as the bearer.
  */
 export function introspectionRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.post('/v2/oauth/introspect', async (c) => {
-    const request = await clientRequest(c, server)
-    if (!request.ok) return request.response
-    const { params, client } = request
+    const caller = await introspectionCaller(c, server)
+    if (!caller.ok) return caller.response
+    const { params, visible } = caller
     if (!params.token) return oauthError(c, 400, 'invalid_request', 'token is required')
     c.header('Cache-Control', 'no-store')
-    // A confidential client (a resource server) may introspect any token; a public client only its own.
-    const visible = (clientId: string) => client.clientType === 'confidential' || clientId === client.clientId
 
     const access = await server.tokens.authenticate(params.token)
-    if (access && visible(access.clientId)) {
+    if (access && visible(access)) {
       return c.json({
         active: true,
         token_type: 'Bearer',
@@ -37,11 +66,11 @@ export function introspectionRoutes(app: Hono<AppEnv>, server: ServerContext) {
     const refresh = server.grants.getRefreshToken(params.token)
     if (
       refresh &&
-      visible(refresh.clientId) &&
+      visible(refresh) &&
       !refresh.revoked &&
       !refresh.rotated &&
       refresh.expiresAt > epochSeconds() &&
-      server.grants.get(refresh.grantId)
+      server.grants.isActive(refresh)
     ) {
       return c.json({
         active: true,

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono'
+import { isLoopbackHost, isLoopbackOrigin } from '../loopback'
 import type { AppEnv } from '../appEnv'
 import { parseFault } from '../faultStore'
 import type { MockFault } from '../faultStore'
@@ -9,10 +10,21 @@ import type { ServerContext } from '../serverContext'
 const toJson = (fault: MockFault) => ({ ...fault, count: fault.count === Infinity ? null : fault.count })
 
 /**
- * The test controls under `/__mock/` (never logged, open to any origin): `POST /__mock/faults` adds a fault,
- * `GET` lists them, `DELETE` clears them; `GET /__mock/requests` is the request log, `DELETE` clears it.
+ * The test controls under `/__mock/` (never logged): `POST /__mock/faults` adds a fault, `GET` lists them,
+ * `DELETE` clears them; `GET /__mock/requests` is the request log, `DELETE` clears it. Only the developer's
+ * own pages may use them: a request with an `Origin` that is not loopback gets 403, and so does a browser
+ * request (it sends `Sec-Fetch-*`) whose `Host` is not loopback (a DNS-rebound name). Node sends neither.
  */
 export function mockControlRoutes(app: Hono<AppEnv>, server: ServerContext) {
+  app.use('/__mock/*', async (c, next) => {
+    const origin = c.req.header('origin')
+    const fromBrowser = c.req.header('sec-fetch-site') !== undefined || c.req.header('sec-fetch-mode') !== undefined
+    const host = new URL(c.req.url).hostname
+    if ((origin !== undefined && !isLoopbackOrigin(origin)) || (fromBrowser && !isLoopbackHost(host))) {
+      return c.json({ error: 'forbidden', error_description: 'The test controls answer pages on this machine (a loopback origin) only' }, 403)
+    }
+    await next()
+  })
   app.post('/__mock/faults', async (c) => {
     const body = readJsonObject(c)
     if (!body.ok) return c.json({ error: 'invalid_fault', error_description: body.description }, 400)

@@ -51,7 +51,7 @@ function filterClients(c: Context<AppEnv>, clients: MockClient[]): MockClient[] 
 /** `/v2/oauth_clients`: the signed-in user's clients (`admin` scope): list, create, get, update, delete. */
 export function oauthClientRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.get('/v2/oauth_clients', async (c) => {
-    const auth = await authenticateBearer(c, server, 'admin')
+    const auth = await authenticateBearer(c, server, { scope: 'admin', apiKey: true })
     if (!auth.ok) return auth.response
     const filtered = filterClients(c, server.clients.list().filter((client) => client.userId === auth.token.userId))
     if (filtered instanceof Response) return filtered
@@ -60,7 +60,7 @@ export function oauthClientRoutes(app: Hono<AppEnv>, server: ServerContext) {
   })
 
   app.post('/v2/oauth_clients', async (c) => {
-    const auth = await authenticateBearer(c, server, 'admin')
+    const auth = await authenticateBearer(c, server, { scope: 'admin', apiKey: true })
     if (!auth.ok) return auth.response
     const body = readJsonObject(c)
     if (!body.ok) return apiError(c, 400, body.description)
@@ -81,13 +81,14 @@ export function oauthClientRoutes(app: Hono<AppEnv>, server: ServerContext) {
       ...(patch.logoUri ? { logoUri: patch.logoUri } : {}),
       ...(patch.policyUri ? { policyUri: patch.policyUri } : {}),
       ...(patch.tosUri ? { tosUri: patch.tosUri } : {}),
-      userId: auth.token.userId,
+      // A client an admin made: its client-credentials tokens may act on this user's account.
+      userId: auth.token.userId ?? null,
     })
     return c.json({ data: clientRecord(client, true) }, 201)
   })
 
   const findOwn = async (c: Context<AppEnv>) => {
-    const auth = await authenticateBearer(c, server, 'admin')
+    const auth = await authenticateBearer(c, server, { scope: 'admin', apiKey: true })
     if (!auth.ok) return { response: auth.response }
     const client = server.clients.find(c.req.param('id') ?? '')
     if (!client || client.userId !== auth.token.userId) return { response: apiError(c, 404, 'No such OAuth client.') }

@@ -9,7 +9,7 @@ import type { ServerContext } from '../serverContext'
 /** `/v2/oauth_grants`: the signed-in user's grants (`admin` scope); deleting one revokes all its tokens. */
 export function oauthGrantRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.get('/v2/oauth_grants', async (c) => {
-    const auth = await authenticateBearer(c, server, 'admin')
+    const auth = await authenticateBearer(c, server, { scope: 'admin', apiKey: true })
     if (!auth.ok) return auth.response
     let grants = server.grants.list().filter((grant) => grant.userId === auth.token.userId)
     const clientId = c.req.query('filter[client_id]')
@@ -19,7 +19,7 @@ export function oauthGrantRoutes(app: Hono<AppEnv>, server: ServerContext) {
   })
 
   const findOwn = async (c: Context<AppEnv>) => {
-    const auth = await authenticateBearer(c, server, 'admin')
+    const auth = await authenticateBearer(c, server, { scope: 'admin', apiKey: true })
     if (!auth.ok) return { response: auth.response }
     const grant = server.grants.get(c.req.param('id') ?? '')
     if (!grant || grant.userId !== auth.token.userId) return { response: apiError(c, 404, 'No such OAuth grant.') }

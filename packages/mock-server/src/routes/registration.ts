@@ -6,7 +6,10 @@ import type { GrantType } from '../mockServerOptions'
 import { epochSeconds, randomUuid } from '../randomToken'
 import { readJsonObject } from '../requestParams'
 import type { ServerContext } from '../serverContext'
-import { isWebUrl, redirectUriProblem, scopeTokenPattern, stringArrayProblem } from '../validation'
+import { isWebUrl, redirectUrisProblems, scopeTokenPattern, stringArrayProblem } from '../validation'
+
+/** Dynamically registered clients kept at once: registration is anonymous, so it is bounded. */
+export const maxRegisteredClients = 1000
 
 const grantTypeValues: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials']
 const authMethods = ['none', 'client_secret_basic', 'client_secret_post']
@@ -15,9 +18,13 @@ const authMethods = ['none', 'client_secret_basic', 'client_secret_post']
  * `POST /v2/oauth/register`: RFC 7591 dynamic registration, JSON only. Errors are 400
  * `invalid_client_metadata` with Telnyx's `invalid_fields: { field: [message] }`. Unknown metadata is
  * ignored (RFC 7591 §2). `token_endpoint_auth_method: none` registers a public client (PKCE required).
+ * Registration grants no privilege: the client belongs to no user, so its client-credentials tokens act
+ * for no user and never carry `admin`. It is rate-limited (one window for everybody) and capped.
  */
 export function registrationRoutes(app: Hono<AppEnv>, server: ServerContext) {
   app.post('/v2/oauth/register', async (c) => {
+    const limited = server.registrationLimiter.limit(c, 'register')
+    if (limited) return limited
     const body = readJsonObject(c)
     if (!body.ok) return oauthError(c, 400, 'invalid_client_metadata', body.description, { invalid_fields: {} })
     const input = body.value
@@ -38,26 +45,23 @@ export function registrationRoutes(app: Hono<AppEnv>, server: ServerContext) {
       problem('token_endpoint_auth_method', `must be one of ${authMethods.join(', ')}`)
     }
     const redirectUris = (input.redirect_uris ?? []) as string[]
-    const redirectProblem = stringArrayProblem(redirectUris)
-    if (redirectProblem) problem('redirect_uris', redirectProblem)
-    else {
-      for (const uri of redirectUris) {
-        const uriProblem = redirectUriProblem(uri)
-        if (uriProblem) problem('redirect_uris', `${uri} ${uriProblem}`)
-      }
-      if (!grantProblem && grantTypes.includes('authorization_code') && redirectUris.length === 0) {
-        problem('redirect_uris', 'is required for the authorization_code grant')
-      }
+    const redirectProblems = redirectUrisProblems(redirectUris)
+    for (const message of redirectProblems) problem('redirect_uris', message)
+    if (redirectProblems.length === 0 && !grantProblem && grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+      problem('redirect_uris', 'is required for the authorization_code grant')
     }
-    if (input.client_name !== undefined && (typeof input.client_name !== 'string' || input.client_name.trim() === '')) {
-      problem('client_name', 'must be a non-empty string')
+    if (
+      input.client_name !== undefined &&
+      (typeof input.client_name !== 'string' || input.client_name.trim() === '' || input.client_name.length > 255)
+    ) {
+      problem('client_name', 'must be a non-empty string of at most 255 characters')
     }
     let scopes = [...defaultScopes]
     if (input.scope !== undefined) {
       if (typeof input.scope !== 'string') problem('scope', 'must be a space-separated string')
       else {
         scopes = [...new Set(input.scope.split(' ').filter(Boolean))]
-        if (scopes.length === 0 || !scopes.every((scope) => scopeTokenPattern.test(scope))) {
+        if (scopes.length === 0 || scopes.length > 50 || !scopes.every((scope) => scopeTokenPattern.test(scope) && scope.length <= 100)) {
           problem('scope', 'must list at least one valid scope')
         }
       }
@@ -72,8 +76,14 @@ export function registrationRoutes(app: Hono<AppEnv>, server: ServerContext) {
       return oauthError(c, 400, 'invalid_client_metadata', 'The client metadata is invalid', { invalid_fields: invalid })
     }
 
+    if (server.clients.list().filter((client) => client.userId === null).length >= maxRegisteredClients) {
+      return oauthError(c, 400, 'invalid_client_metadata', `The server holds the most registered clients it keeps (${maxRegisteredClients})`, {
+        invalid_fields: {},
+      })
+    }
     const isPublic = authMethod === 'none'
     const client = server.clients.add({
+      userId: null,
       clientId: randomUuid(),
       name: (input.client_name as string | undefined) ?? 'Unnamed client',
       clientType: isPublic ? 'public' : 'confidential',

@@ -43,15 +43,12 @@ function tokenResponse(c: Context<AppEnv>, body: TokenResponseBody) {
 
 async function authorizationCodeGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params) {
   if (!params.code) return oauthError(c, 400, 'invalid_request', 'code is required')
-  const code = server.grants.getCode(params.code)
-  if (!code || code.clientId !== client.clientId) return oauthError(c, 400, 'invalid_grant', 'Unknown authorization code')
-  if (code.used) {
-    // RFC 6749 §4.1.2: a code used twice revokes the tokens issued from it.
-    server.grants.revokeFamily(code.familyId)
-    return oauthError(c, 400, 'invalid_grant', 'The authorization code was already used')
-  }
-  // Single use even when the rest of the request is wrong, so a code cannot be probed.
-  code.used = true
+  // Taken in one synchronous step, and single use even when the rest of the request is wrong, so a code
+  // cannot be probed; a replay revokes the family, including tokens the first exchange has yet to issue.
+  const taken = server.grants.consumeCode(params.code, client.clientId)
+  if (taken.status === 'unknown') return oauthError(c, 400, 'invalid_grant', 'Unknown authorization code')
+  if (taken.status === 'replayed') return oauthError(c, 400, 'invalid_grant', 'The authorization code was already used')
+  const code = taken.record
   if (code.expiresAt <= Date.now()) return oauthError(c, 400, 'invalid_grant', 'The authorization code expired')
   if (params.redirect_uri !== code.redirectUri) {
     return oauthError(c, 400, 'invalid_grant', 'redirect_uri does not match the authorization request')
@@ -69,57 +66,62 @@ async function authorizationCodeGrant(c: Context<AppEnv>, server: ServerContext,
       return oauthError(c, 400, 'invalid_grant', 'code_verifier does not match the code_challenge')
     }
   }
-  if (!server.grants.get(code.grantId)) return oauthError(c, 400, 'invalid_grant', 'The grant was revoked')
+  if (!server.grants.isActive(code)) return oauthError(c, 400, 'invalid_grant', 'The grant was revoked')
   server.grants.touch(code.grantId)
-  const body = await server.tokens.tokenResponse(
-    {
-      issuer: c.get('issuer'),
-      clientId: client.clientId,
-      userId: code.userId,
-      sub: code.userId,
-      scopes: code.scopes,
-      grantId: code.grantId,
-      familyId: code.familyId,
-    },
-    { refresh: client.allowedGrantTypes.includes('refresh_token'), nonce: code.nonce },
-  )
+  const subject = {
+    issuer: c.get('issuer'),
+    clientId: client.clientId,
+    userId: code.userId,
+    sub: code.userId,
+    scopes: code.scopes,
+    grantId: code.grantId,
+    familyId: code.familyId,
+  }
+  const body = await server.tokens.tokenResponse(subject, { refresh: client.allowedGrantTypes.includes('refresh_token'), nonce: code.nonce })
+  // A replay that landed while the tokens were being signed has already revoked them: say so.
+  if (!server.grants.isActive(subject)) return oauthError(c, 400, 'invalid_grant', 'The authorization code was used twice')
   return tokenResponse(c, body)
 }
 
 async function refreshTokenGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params) {
   if (!params.refresh_token) return oauthError(c, 400, 'invalid_request', 'refresh_token is required')
-  const token = server.grants.getRefreshToken(params.refresh_token)
-  if (!token || token.clientId !== client.clientId) return oauthError(c, 400, 'invalid_grant', 'Unknown refresh token')
-  if (token.revoked) return oauthError(c, 400, 'invalid_grant', 'The refresh token was revoked')
-  if (token.rotated) {
-    // A rotated token coming back means two parties hold it: end the whole grant (RFC 9700 §4.14.2).
-    server.grants.revoke(token.grantId)
+  let scopes: string[] | undefined
+  const taken = server.grants.consumeRefreshToken(params.refresh_token, client.clientId, (token) => {
+    if (token.revoked) return 'The refresh token was revoked'
+    if (token.expiresAt <= epochSeconds()) return 'The refresh token expired'
+    if (!server.grants.isActive(token)) return 'The grant was revoked'
+    scopes = token.scopes
+    if (params.scope !== undefined) {
+      scopes = [...new Set(params.scope.split(' ').filter(Boolean))]
+      if (scopes.length === 0 || scopes.some((scope) => !token.scopes.includes(scope))) return 'invalid_scope'
+    }
+    return undefined
+  })
+  if (taken.status === 'unknown') return oauthError(c, 400, 'invalid_grant', 'Unknown refresh token')
+  if (taken.status === 'replayed') {
     return oauthError(c, 400, 'invalid_grant', 'The refresh token was already used; the grant is revoked')
   }
-  if (token.expiresAt <= epochSeconds()) return oauthError(c, 400, 'invalid_grant', 'The refresh token expired')
-  if (!server.grants.get(token.grantId)) return oauthError(c, 400, 'invalid_grant', 'The grant was revoked')
-  let scopes = token.scopes
-  if (params.scope !== undefined) {
-    scopes = [...new Set(params.scope.split(' ').filter(Boolean))]
-    const wider = scopes.find((scope) => !token.scopes.includes(scope))
-    if (wider || scopes.length === 0) {
-      return oauthError(c, 400, 'invalid_scope', 'A refresh may only narrow the original scope')
-    }
+  if (taken.status === 'refused') {
+    return taken.reason === 'invalid_scope'
+      ? oauthError(c, 400, 'invalid_scope', 'A refresh may only narrow the original scope')
+      : oauthError(c, 400, 'invalid_grant', taken.reason)
   }
-  token.rotated = true
+  const token = taken.record
   server.grants.touch(token.grantId)
-  const body = await server.tokens.tokenResponse(
-    {
-      issuer: c.get('issuer'),
-      clientId: client.clientId,
-      userId: token.userId,
-      sub: token.userId,
-      scopes,
-      grantId: token.grantId,
-      familyId: token.familyId,
-    },
-    { refresh: true },
-  )
+  const subject = {
+    issuer: c.get('issuer'),
+    clientId: client.clientId,
+    userId: token.userId,
+    sub: token.userId,
+    scopes: scopes ?? token.scopes,
+    grantId: token.grantId,
+    familyId: token.familyId,
+  }
+  const body = await server.tokens.tokenResponse(subject, { refresh: true })
+  // The rotated token came back while these were being signed: the grant, and these tokens, are gone.
+  if (!server.grants.isActive(subject)) {
+    return oauthError(c, 400, 'invalid_grant', 'The refresh token was already used; the grant is revoked')
+  }
   return tokenResponse(c, body)
 }
 
@@ -127,16 +129,19 @@ async function clientCredentialsGrant(c: Context<AppEnv>, server: ServerContext,
   if (client.clientType !== 'confidential') {
     return oauthError(c, 400, 'unauthorized_client', 'Only confidential clients may use client_credentials')
   }
+  // A client acts as itself. Only a client a user made (seeded, or created through /v2/oauth_clients) acts
+  // on that user's account, and only such a client may hold `admin`: registration grants no privilege.
+  const grantable = client.userId === null ? client.allowedScopes.filter((scope) => scope !== 'admin') : client.allowedScopes
   const scopes =
     params.scope === undefined
-      ? client.allowedScopes.filter((scope) => scope !== 'openid')
+      ? grantable.filter((scope) => scope !== 'openid')
       : [...new Set(params.scope.split(' ').filter(Boolean))]
-  const notAllowed = scopes.find((scope) => !client.allowedScopes.includes(scope))
+  const notAllowed = scopes.find((scope) => !grantable.includes(scope))
   if (notAllowed || scopes.length === 0) {
     return oauthError(c, 400, 'invalid_scope', notAllowed ? `Scope "${notAllowed}" is not allowed` : 'The scope is empty')
   }
   const body = await server.tokens.tokenResponse(
-    { issuer: c.get('issuer'), clientId: client.clientId, userId: client.userId, sub: client.clientId, scopes },
+    { issuer: c.get('issuer'), clientId: client.clientId, userId: client.userId ?? undefined, sub: client.clientId, scopes },
     { refresh: false },
   )
   return tokenResponse(c, body)
