@@ -164,6 +164,25 @@ describe('userinfo', () => {
   })
 })
 
+describe('userinfo that fails', () => {
+  it('keeps the sign-in (with the ID token\'s claims) and shows the failure as error on the signed-in state', async () => {
+    // A token for an API (RFC 8707) is refused at userinfo (401 invalid_token): a real server's answer, not an injected fault.
+    const i = await start({
+      provider: {
+        features: {
+          resourceIndicators: { enabled: true, getResourceServerInfo: async () => ({ scope: 'api:read', accessTokenFormat: 'jwt' }) },
+        },
+      },
+      client: { scope: 'openid profile api:read', resource: 'https://api.example/', userInfo: true },
+    })
+    const page = await signedIn(i)
+    const state = await i.state(page)
+    expect(state).toMatchObject({ status: 'signedIn', user: { sub: account.sub }, error: { code: 'oauth_error' } })
+    expect(i.requests().filter((r) => r.method === 'GET' && r.path.endsWith('/me'))).toHaveLength(1)
+    expect((await i.getAccessToken(page)).token).toEqual(expect.any(String))
+  })
+})
+
 describe('a token endpoint without CORS', () => {
   it('sends the code once, and rejects with exchange_failed saying what to check', async () => {
     const i = await start({ provider: { clientBasedCORS: () => false } })
