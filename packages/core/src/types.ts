@@ -54,7 +54,10 @@ export interface AuthClient {
    * Completes a sign-in on `redirectUri`: validates `state` and `iss`, exchanges the code, stores the
    * session and removes the response parameters from the address bar. Idempotent per URL: repeated
    * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
-   * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`.
+   * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`, or
+   * `exchange_failed` when the code exchange got no readable answer (it is sent again only after a 408,
+   * 429 or 503: a code is good once). With `userInfo`, a failed userinfo request does not reject: it
+   * shows as `error` on the signed-in state.
    * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
    */
   handleRedirect(url?: string | URL): Promise<RedirectResult>

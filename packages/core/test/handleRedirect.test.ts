@@ -281,6 +281,25 @@ describe('handleRedirect', () => {
     expect(mock.requests.list().at(-1)).toMatchObject({ path: '/v2/oauth/token', status: 401 })
   })
 
+  it('with userInfo, signs in when userinfo cannot be read, showing the error beside the user', async () => {
+    // The mock server (like Telnyx) has no userinfo endpoint.
+    const { auth, signIn, fetch } = createTestClient({ scope: 'openid admin', userInfo: true })
+    const errors: unknown[] = []
+    auth.on('error', (event) => void errors.push(event))
+    await expect(signIn()).resolves.toEqual({})
+    expect(auth.getState()).toMatchObject({ status: 'signedIn', user: { sub: expect.any(String) }, error: { code: 'invalid_response' } })
+    expect(errors).toEqual([{ error: expect.objectContaining({ code: 'invalid_response' }), willRetry: false }])
+    expect(fetch.mock.calls.map(([input]) => new URL(String(input)).pathname)).not.toContain('/userinfo')
+  })
+
+  it('with userInfo and no ID token (no openid), asks nothing and shows no error', async () => {
+    const { auth, signIn, mock } = createTestClient({ userInfo: true })
+    await signIn()
+    expect(auth.getState()).toMatchObject({ status: 'signedIn' })
+    expect(auth.getState()).not.toHaveProperty('error')
+    expect(mock.requests.list().map((r) => r.path)).toEqual(['/.well-known/oauth-authorization-server', '/v2/oauth/authorize', '/v2/oauth/token'])
+  })
+
   it('sends the code once after a dropped connection, and rejects with exchange_failed (not retryable)', async () => {
     const { auth, authorize, mock, storage, clientId } = createTestClient({ retry: {} })
     const callback = await authorize()
