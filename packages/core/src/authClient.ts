@@ -4,6 +4,7 @@ import type { AuthEvents } from './authEvents'
 import type { AuthEvent, AuthState, SignOutReason } from './authState'
 import { reduce } from './authState'
 import { createClientStorage } from './clientStorage'
+import { exchangeError, mayResendExchange } from './codeExchange'
 import { watchWake } from './lifecycle'
 import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
@@ -21,6 +22,7 @@ import { isSession, toSession } from './session'
 import type { TabChannel, TabMessage } from './tabChannel'
 import { createTabChannel } from './tabChannel'
 import { withTabLock } from './tabLock'
+import { withUserInfo } from './userInfo'
 import type { AuthClient, GetAccessTokenOptions, RedirectResult, SignInOptions, SignOutOptions } from './types'
 
 /** The sign-ins under way: each one's `state`, and when its transaction expires. */
@@ -65,6 +67,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   // Under their own prefix, so that no `state` from an address bar names another record.
   const transactionKey = (state: string) => prefix + 'transaction:' + state
   const pendingKey = prefix + 'transactions'
+  // RFC 8707 §2.2: the resources go with every token request too, else the token is not for them.
+  const additionalParameters = [config.resource ?? []].flat().map((resource) => ['resource', resource])
 
   let state: AuthState = { status: 'loading' }
   let session = undefined as Session | undefined
@@ -354,9 +358,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   ) => {
     const as = await server()
     const response = await process(as, client, await request(as, http(as.token_endpoint, beforeRetry, signal)))
-    const next = toSession(response, now(), requested || undefined, previous)
+    let next = toSession(response, now(), requested || undefined, previous)
     if (message.type == 'signedIn') {
-      await exclusively(() => save(next, message, source))
+      // Once per sign-in, never on a refresh: the claims are stored with the session.
+      const { session: read, error } = config.userInfo ? await withUserInfo(as, client, next, http) : { session: next }
+      await exclusively(() => save((next = read), message, source))
+      if (error) {
+        dispatch({ type: 'failed', error })
+        emit('error', { error, willRetry: false })
+      }
       return next
     }
     // A refresh whose session was signed out (or in again) while in flight is stale: the session now
@@ -394,6 +404,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         },
         { appState, returnTo, scope },
         now(),
+        config.signInTimeoutSeconds * 1000,
       )
       await storage.set(transactionKey(state), transaction)
       // A transaction kept only in this page's memory would not survive the redirect.
@@ -435,13 +446,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const { nonce } = transaction
       await obtainTokens(
         (as, options) => oauth.authorizationCodeGrantRequest(as, client, oauth.None(),
-          oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, transaction.verifier, options),
+          oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, transaction.verifier,
+          { ...options, additionalParameters }).catch((error) => {
+          throw exchangeError(error, as.token_endpoint)
+        }),
         (as, client, response) =>
           oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
         // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
         undefined,
         { type: 'signedIn' },
-        { requested: transaction.scope },
+        { requested: transaction.scope, beforeRetry: mayResendExchange },
       )
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
@@ -503,7 +517,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         try {
           renewal = { of: current, controller: new AbortController() }
           return await obtainTokens(
-            (as, options) => oauth.refreshTokenGrantRequest(as, client, oauth.None(), sent, options),
+            (as, options) => oauth.refreshTokenGrantRequest(as, client, oauth.None(), sent, { ...options, additionalParameters }),
             oauth.processRefreshTokenResponse,
             current,
             { type: 'tokensUpdated' },
