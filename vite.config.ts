@@ -18,6 +18,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     reporters: ['default', './test/helpers/summaryReporter.ts'],
+    // The interop suite's oidc-provider notes that its development defaults (in-memory adapter, keys) are in use.
+    onConsoleLog: (log) => !log.startsWith('oidc-provider '),
     projects: [
       {
         resolve: { alias },
@@ -44,6 +46,18 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // Interop: the core in Chromium against panva's oidc-provider, started on 127.0.0.1 by the tests.
+          name: 'interop',
+          environment: 'node',
+          include: ['test/interop/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -16,6 +16,7 @@ const authSentences: Record<AuthErrorCode, string> = {
   server_error: 'The authorization server is having trouble.',
   rate_limited: 'The authorization server asked us to slow down (too many requests).',
   storage_unavailable: 'The browser would not let us store your session (private mode or storage full).',
+  exchange_failed: 'Signing in could not be completed: the authorization server gave no answer. Please sign in again.',
 }
 
 /** A sentence for any error the playground can meet: the core's, the Telnyx client's, or anything else. */

@@ -155,8 +155,8 @@ export function launchBrowser(): Promise<Browser> {
 
 let bundle: Promise<string> | undefined
 
-/** The core as a script-tag bundle (`window.PkceAuth`), built once per process. */
-function coreBundle() {
+/** The core as a script-tag bundle (`window.PkceAuth`), built once per process (the interop suite loads it too). */
+export function coreBundle() {
   bundle ??= build({
     entryPoints: [fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url))],
     bundle: true,
@@ -174,7 +174,7 @@ function coreBundle() {
 // The app: creates a client, handles a callback, and records every state (and event) for the test to
 // read. Its clock is the page's `Date.now()` plus `window.clockOffsetMs`, which a test moves forward to
 // stand for time the tab spent asleep.
-const appPage = (config: Record<string, unknown>) => `<!doctype html>
+export const appPage = (config: Record<string, unknown>) => `<!doctype html>
 <meta charset="utf-8">
 <title>pkce-auth e2e</title>
 <script>window.scriptStart = performance.now()</script>

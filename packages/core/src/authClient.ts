@@ -67,10 +67,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     oauth.checkProtocol(url, !isLoopback(url))
     return url
   }
-  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope })
+  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource })
   const { token, online } = createRefresher({ sessions, store, expiry, exchange, client })
   const scheduler = createScheduler({ expiry, current: sessions.current, renew: () => token(undefined, false, 'scheduled'), online })
-  const redirect = createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint })
+  const redirect = createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http })
 
   /** Starts or stops the background work: it runs while someone listens, in a browser, until `dispose`. */
   const effects = () => {

@@ -17,6 +17,8 @@ import { isResponse, redactSecrets } from './redactSecrets'
  * - `server_error`: the server failed (HTTP 5xx, `server_error`, `temporarily_unavailable`). Retryable.
  * - `rate_limited`: HTTP 429. Retryable.
  * - `storage_unavailable`: a record could not be written (IndexedDB blocked, quota, private mode).
+ * - `exchange_failed`: the code exchange got no readable answer (a timeout, a dropped connection, or a
+ *   token endpoint that refuses this origin: no CORS header). Not retryable: the code may be spent; sign in again.
  */
 export type AuthErrorCode =
   | 'state_mismatch'
@@ -31,6 +33,7 @@ export type AuthErrorCode =
   | 'server_error'
   | 'rate_limited'
   | 'storage_unavailable'
+  | 'exchange_failed'
 
 /** Extra details an {@link AuthError} carries beside its code. */
 export interface AuthErrorOptions {

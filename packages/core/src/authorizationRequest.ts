@@ -13,13 +13,10 @@ export interface Transaction {
   expiresAt: number
 }
 
-/** How long a sign-in may take, from leaving the page to its callback. */
-const TRANSACTION_TTL = 600_000
-
 /**
  * Builds an authorization request (RFC 6749 §4.1.1) with PKCE S256 (RFC 7636), a fresh `state`, and a
  * `nonce` when `openid` is in `params.scope`. Empty `params` are left out. Resolves to the URL to send
- * the user to and the transaction to keep under `state` until the callback.
+ * the user to and the transaction to keep under `state` until the callback, `ttl` ms from `now`.
  *
  * @see [RFC 7636 - Proof Key for Code Exchange (PKCE)](https://www.rfc-editor.org/rfc/rfc7636.html)
  */
@@ -28,11 +25,12 @@ export async function createAuthorizationRequest(
   params: Record<string, unknown> & { scope?: string },
   kept: Pick<Transaction, 'appState' | 'returnTo' | 'scope'>,
   now: number,
+  ttl: number,
 ) {
   const verifier = oauth.generateRandomCodeVerifier()
   const nonce = params.scope?.split(' ').includes('openid') ? oauth.generateRandomNonce() : undefined
   const state = oauth.generateRandomState()
-  const transaction: Transaction = { v: 1, verifier, nonce, ...kept, expiresAt: now + TRANSACTION_TTL }
+  const transaction: Transaction = { v: 1, verifier, nonce, ...kept, expiresAt: now + ttl }
   const url = withParams(endpoint, {
     ...params,
     response_type: 'code',

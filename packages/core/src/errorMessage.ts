@@ -74,6 +74,8 @@ export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): strin
       return 'This sign-in response matches no sign-in under way in this browser: it expired, was started in another browser, or its link was used already; sign in again.'
     case 'not_a_callback':
       return `${at ?? 'This page'} is not an authorization response (no state with a code or an error at the redirect URI); call handleRedirect() only where isRedirectCallback() is true.`
+    case 'exchange_failed':
+      return `The code exchange at ${server} got no readable answer and was not sent again (a code is good once); check that the token endpoint allows this origin (CORS), then sign in again.`
     case 'storage_unavailable':
       return 'The sign-in could not be stored in this browser (IndexedDB blocked or full, or a private window); sign-in needs storage that survives the redirect.'
   }

@@ -19,7 +19,12 @@ export interface AuthClientOptions {
    * proxy when the server sends no CORS headers: `{ token: '/oauth-proxy/token' }`. Absolute URLs.
    */
   endpoints?: { token?: string; revocation?: string }
-  /** Resource indicator(s) sent with the authorization request (RFC 8707). */
+  /**
+   * Resource indicator(s): the API(s) the access token is for, as absolute URLs. Sent with the
+   * authorization request, the code exchange and every refresh (RFC 8707 §2), so the token's audience
+   * is the API rather than the server's default (often its userinfo endpoint).
+   * @see [RFC 8707 - Resource Indicators for OAuth 2.0](https://www.rfc-editor.org/rfc/rfc8707.html#section-2)
+   */
   resource?: string | string[]
   /** Extra parameters for every authorization request. */
   extraAuthorizationParams?: Record<string, string>
@@ -46,6 +51,20 @@ export interface AuthClientOptions {
   refreshLeewaySeconds?: number
   /** Where the server's end-session endpoint sends the user after `signOut({ redirect: true })`. */
   postLogoutRedirectUri?: string
+  /**
+   * After the code exchange, read the OpenID Connect userinfo endpoint and merge its claims into
+   * `user` (profile claims such as `name` and `email` that some servers, Okta or `oidc-provider`,
+   * put only there). Needs `openid` in `scope`: its `sub` must match the ID token's. The claims are
+   * stored with the session, so a reload or a refresh sends no userinfo request. A failed userinfo
+   * request never fails the sign-in: it shows as `error` on the signed-in state. Default false.
+   */
+  userInfo?: boolean
+  /**
+   * How long a started sign-in may take, in seconds, from leaving the page to its callback (a sign-up
+   * with e-mail verification can take a while): an older callback is refused with `state_mismatch`.
+   * Default 3600.
+   */
+  signInTimeoutSeconds?: number
   /** How long discovered metadata is reused from storage, in seconds. Default 3600. */
   discoveryCacheSeconds?: number
   /**
@@ -65,6 +84,10 @@ export interface AuthClientOptions {
 export const isLoopback = (url: string | URL | undefined) =>
   /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(String(url))
 
+/** RFC 8707 §2: an absolute URI without a fragment. */
+const isResource = (resource: unknown) =>
+  typeof resource == 'string' && URL.canParse(resource) && !resource.includes('#')
+
 const isUrl = (url: unknown) =>
   typeof url == 'string' && URL.canParse(url) && (url.startsWith('https:') || isLoopback(url))
 
@@ -79,6 +102,8 @@ const defaults = {
   refreshLeewaySeconds: 60,
   postLogoutRedirectUri: '',
   discoveryCacheSeconds: 3600,
+  userInfo: false,
+  signInTimeoutSeconds: 3600,
   retry: {} as { attempts?: number; timeoutMs?: number },
   plugins: [] as AuthPlugin[],
 }
@@ -91,7 +116,7 @@ export type ResolvedOptions = AuthClientOptions & typeof defaults & { issuer: st
  */
 export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
   const config: Record<string, any> = { ...options }
-  const { metadata, endpoints, storage = 'indexeddb' } = options
+  const { metadata, endpoints, storage = 'indexeddb', resource, signInTimeoutSeconds = 1 } = options
   const issuer = (config.issuer ??= metadata?.issuer)
   const url = 'an https URL (http only on loopback)'
   // Optional endpoints default to the issuer, which is checked anyway.
@@ -103,6 +128,9 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     ['endpoints.revocation', isUrl(endpoints?.revocation ?? issuer), url],
     ['metadata.issuer', !metadata || metadata.issuer === issuer, 'the issuer'],
     ['plugins', [options.plugins ?? []].every((list) => Array.isArray(list) && list.every((plugin) => typeof plugin?.name == 'string')), 'an array of add-ons'],
+    ['resource', resource === undefined || [resource].flat().every(isResource) && resource.length > 0,
+      'an absolute URL without a fragment, or a non-empty array of them'],
+    ['signInTimeoutSeconds', signInTimeoutSeconds > 0 && signInTimeoutSeconds < 2 ** 31, 'a positive number of seconds'],
     ['storage', /^(indexeddb|memory)$/.test(storage as string) ||
       ['get', 'set', 'del'].every((verb) => typeof Object(storage)[verb] == 'function'), "'indexeddb', 'memory' or { get, set, del }"],
   ]

@@ -2,12 +2,15 @@ import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
 import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
+import { exchangeError, mayResendExchange } from './codeExchange'
 import type { ResolvedOptions } from './options'
+import type { protocolFetch } from './protocolFetch'
 import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
 import type { Store } from './store'
 import type { TokenExchange } from './tokenExchange'
 import type { RedirectResult, SignInOptions } from './types'
+import { withUserInfo } from './userInfo'
 
 /** The sign-ins under way: each one's `state`, and when its transaction expires. */
 interface PendingTransactions {
@@ -27,6 +30,7 @@ export interface RedirectFlowOptions {
   server: () => Promise<oauth.AuthorizationServer>
   /** An endpoint from the metadata, as a URL, https unless on loopback. */
   endpoint: (value: string | undefined) => URL
+  http: ReturnType<typeof protocolFetch>
 }
 
 /**
@@ -35,7 +39,7 @@ export interface RedirectFlowOptions {
  * code once (its result memoised per URL, so React StrictMode's second call sends nothing) and
  * stores the session.
  */
-export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint }: RedirectFlowOptions) {
+export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http }: RedirectFlowOptions) {
   const { clientId, redirectUri, now, navigate } = config
   // Under their own prefix, so that no `state` from an address bar names another record.
   const transactionKey = (state: string) => prefix + 'transaction:' + state
@@ -60,6 +64,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         },
         { appState, returnTo, scope },
         now(),
+        config.signInTimeoutSeconds * 1000,
       )
       const { storage } = sessions
       await storage.set(transactionKey(state), transaction)
@@ -99,15 +104,25 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       // One transaction, one code exchange.
       await sessions.storage.del(key)
       const { nonce, verifier } = transaction
-      const next = await exchange({
+      const exchanged = await exchange({
         send: (as, options) => oauth.authorizationCodeGrantRequest(as, client, oauth.None(),
-          oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, verifier, options),
+          oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, verifier, options).catch((error) => {
+          throw exchangeError(error, as.token_endpoint)
+        }),
         process: (as, client, response) =>
           oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
         requested: transaction.scope,
+        // A code is good once: sent again only when the server said it did not handle it.
+        beforeRetry: mayResendExchange,
       })
+      // Once per sign-in, never on a refresh: the claims are stored with the session.
+      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http) : { session: exchanged }
       // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
       await sessions.exclusively(() => sessions.save(next, { type: 'signedIn' }))
+      if (error) {
+        store.dispatch({ type: 'failed', error })
+        store.emit('error', { error, willRetry: false })
+      }
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)

@@ -1,6 +1,13 @@
 /** What the previous attempt ended with: a response (408, 429, 5xx) or an error (network failure, timeout). */
 export type RetryOutcome = { response: Response; error?: undefined } | { response?: undefined; error: unknown }
 
+/** What {@link retryFetch} rejects with when the browser is offline before an attempt: that attempt was never sent. */
+export class OfflineError extends TypeError {
+  constructor() {
+    super('Offline: the request was not sent')
+  }
+}
+
 /** Options of {@link retryFetch}; `sleep` and `random` exist so tests can drive time. */
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4. */
@@ -27,7 +34,7 @@ export interface RetryOptions {
  * Wraps `fetch` so that network errors, timeouts, 408, 429 and 5xx are retried with exponential backoff
  * and full jitter, within a bounded number of attempts. A server's `retry-after-ms` or `Retry-After`
  * (seconds or an HTTP date) replaces the backoff. Every attempt has its own timeout, body included. While offline
- * (`navigator.onLine === false`) nothing is sent: it rejects at once with a `TypeError`, and the
+ * (`navigator.onLine === false`) nothing is sent: it rejects at once with an {@link OfflineError}, and the
  * caller tries again on `online`. Other responses, 4xx included, are returned as they are. It is made
  * for oauth4webapi's requests: a URL and a replayable body (`URLSearchParams`), no caller `signal`.
  *
@@ -53,7 +60,7 @@ export function retryFetch(
   return async (input: string | URL, init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw signal.reason
-      if (globalThis.navigator?.onLine === false) throw new TypeError('Offline')
+      if (globalThis.navigator?.onLine === false) throw new OfflineError()
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException('Timeout', 'TimeoutError')), timeoutMs)
       const stop = () => controller.abort(signal!.reason)

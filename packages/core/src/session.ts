@@ -12,6 +12,8 @@ export interface Session extends SessionSummary {
   idToken?: string
   /** How long the access token lived when issued, in ms (absent in records of older versions). */
   lifetime?: number
+  /** The claims read from the userinfo endpoint at sign-in (option `userInfo`), merged into `user`. */
+  userInfo?: Claims
 }
 
 /** True for a record this version of the client wrote; anything else counts as no session. */
@@ -36,13 +38,15 @@ function decodeJwt(token: string): Claims | undefined {
  * Converts a token endpoint response (already validated by oauth4webapi) to our model, once. The
  * expiry is computed at receipt on the local clock, so a skewed server clock does not matter. What
  * a refresh response leaves out (a refresh token that was not rotated, the ID token) is kept from
- * the session it replaces.
+ * the session it replaces, and so are the claims read at the userinfo endpoint at sign-in.
  */
 export function toSession(response: TokenEndpointResponse, now: number, scope?: string, previous?: Session): Session {
   const idClaims = getValidatedIdTokenClaims(response) as Claims | undefined
   // Without expires_in (RFC 6749 only recommends it) the token is assumed to live an hour; an
   // absurd one is capped (at 68 years) so the expiry stays a finite number through JSON.
   const lifetime = Math.min(response.expires_in ?? 3600, 2 ** 31) * 1000
+  const user = idClaims ?? (previous?.idToken ? previous.user : decodeJwt(response.access_token))
+  const userInfo = previous?.userInfo
   return {
     v: 1,
     id: previous?.id ?? generateRandomState(),
@@ -52,6 +56,7 @@ export function toSession(response: TokenEndpointResponse, now: number, scope?: 
     expiresAt: now + lifetime,
     lifetime,
     scope: response.scope ?? previous?.scope ?? scope,
-    user: idClaims ?? (previous?.idToken ? previous.user : decodeJwt(response.access_token)),
+    user: userInfo ? { ...user, ...userInfo } : user,
+    ...(userInfo && { userInfo }),
   }
 }

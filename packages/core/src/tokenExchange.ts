@@ -12,11 +12,13 @@ export interface TokenExchangeOptions {
   now: () => number
   /** The client's scope: what a response without `scope` was granted, unless the request names another. */
   scope: string
+  /** The resource indicators (RFC 8707), sent with every token request. */
+  resource?: string | string[]
 }
 
 /** How one token request is sent, and how its response is validated (an oauth4webapi request/process pair). */
 export interface TokenRequest {
-  send: (as: oauth.AuthorizationServer, options: HttpOptions) => Promise<Response>
+  send: (as: oauth.AuthorizationServer, options: HttpOptions & Pick<oauth.TokenEndpointRequestOptions, 'additionalParameters'>) => Promise<Response>
   process: (as: oauth.AuthorizationServer, client: oauth.Client, response: Response) => Promise<oauth.TokenEndpointResponse>
   /** The session the response renews (what it leaves out is kept from it); none for a sign-in. */
   previous?: Session
@@ -30,10 +32,12 @@ export interface TokenRequest {
  * Sends a token request to the token endpoint and turns the response, once oauth4webapi has
  * validated it, into a session. Nothing is stored: the caller decides where the session goes.
  */
-export function createTokenExchange({ server, http, client, now, scope }: TokenExchangeOptions) {
+export function createTokenExchange({ server, http, client, now, scope, resource }: TokenExchangeOptions) {
+  // RFC 8707 §2.2: the resources go with every token request too, else the token is not for them.
+  const additionalParameters = [resource ?? []].flat().map((value) => ['resource', value])
   return async ({ send, process, previous, requested = scope, beforeRetry, signal }: TokenRequest) => {
     const as = await server()
-    const response = await process(as, client, await send(as, http(as.token_endpoint, beforeRetry, signal)))
+    const response = await process(as, client, await send(as, { ...http(as.token_endpoint, beforeRetry, signal), additionalParameters }))
     return toSession(response, now(), requested || undefined, previous)
   }
 }

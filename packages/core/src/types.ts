@@ -55,8 +55,11 @@ export interface AuthClient {
    * session and removes the response parameters from the address bar. Idempotent per URL: repeated
    * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
    * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`
-   * (the state then says `callback_failed`, unless a session is in hand); with `not_a_callback`, and
-   * no change to the state, when `url` carries neither a `code` nor an `error` (an ordinary page).
+   * (the state then says `callback_failed`, unless a session is in hand), or `exchange_failed` when the
+   * code exchange got no readable answer (it is sent again only after a 408, 429 or 503: a code is good
+   * once); with `not_a_callback`, and no change to the state, when `url` carries neither a `code` nor an
+   * `error` (an ordinary page). With `userInfo`, a failed userinfo request does not reject: it shows as
+   * `error` on the signed-in state.
    * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
    */
   handleRedirect(url?: string | URL): Promise<RedirectResult>

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthError, memoryStorage } from '@pkce-auth/core'
 import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
 import { records } from './records'
@@ -120,13 +120,55 @@ describe('handleRedirect', () => {
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'state_mismatch' })
   })
 
-  it('rejects a transaction older than ten minutes with state_mismatch', async () => {
+  it('completes a sign-in that took 59 minutes (a sign-up with e-mail verification)', async () => {
+    let now = Date.now()
+    const { auth, authorize } = createTestClient({ now: () => now })
+    const callback = await authorize()
+    now += 59 * 60_000
+    await expect(auth.handleRedirect(callback)).resolves.toEqual({})
+    expect(auth.getState()).toMatchObject({ status: 'signedIn' })
+  })
+
+  it('rejects a transaction older than an hour (signInTimeoutSeconds) with state_mismatch', async () => {
     let now = 1_000_000
     const { auth, authorize, mock } = createTestClient({ now: () => now })
     const callback = await authorize()
-    now += 10 * 60_000 + 1
+    now += 60 * 60_000 + 1
     await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'state_mismatch' })
     expect(tokenRequests(mock)).toHaveLength(0)
+  })
+
+  it('rejects a transaction older than a signInTimeoutSeconds of 120 with state_mismatch', async () => {
+    let now = 1_000_000
+    const { auth, authorize, mock } = createTestClient({ now: () => now, signInTimeoutSeconds: 120 })
+    const callback = await authorize()
+    now += 120_001
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(tokenRequests(mock)).toHaveLength(0)
+  })
+
+  // Two resources: the mock refuses a repeated parameter; test/interop runs them against oidc-provider.
+  it('sends the resource with the code exchange and with the refresh (RFC 8707 §2.2)', async () => {
+    const [resource, sent] = ['https://api.test', ['https://api.test']]
+    const { mock } = createTestClient()
+    const bodies: URLSearchParams[] = []
+    const test = createTestClient({
+      mock,
+      clientId: 'resource-app',
+      resource,
+      fetch: async (input, init) => {
+        const request = new Request(input, init)
+        if (new URL(request.url).pathname === '/v2/oauth/token') bodies.push(new URLSearchParams(await request.clone().text()))
+        return mock.fetch(request)
+      },
+    })
+    mock.clients.add({ clientId: 'resource-app', redirectUris: [TEST_REDIRECT_URI] })
+    await test.signIn()
+    await test.auth.getAccessToken({ forceRefresh: true })
+    expect(bodies.map((body) => [body.get('grant_type'), body.getAll('resource')])).toEqual([
+      ['authorization_code', sent],
+      ['refresh_token', sent],
+    ])
   })
 
   it('completes a sign-in started in another tab with the same storage', async () => {
@@ -239,22 +281,79 @@ describe('handleRedirect', () => {
     expect(mock.requests.list().at(-1)).toMatchObject({ path: '/v2/oauth/token', status: 401 })
   })
 
-  it('maps a dropped connection to a retryable network error', async () => {
-    const { auth, authorize, mock } = createTestClient({ retry: { attempts: 1 } })
-    const callback = await authorize()
-    mock.faults.add({ path: '/v2/oauth/token', drop: true })
-    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'network', retryable: true })
+  it('with userInfo, signs in when userinfo cannot be read, showing the error beside the user', async () => {
+    // The mock server (like Telnyx) has no userinfo endpoint.
+    const { auth, signIn, fetch } = createTestClient({ scope: 'openid admin', userInfo: true })
+    const errors: unknown[] = []
+    auth.on('error', (event) => void errors.push(event))
+    await expect(signIn()).resolves.toEqual({})
+    expect(auth.getState()).toMatchObject({ status: 'signedIn', user: { sub: expect.any(String) }, error: { code: 'invalid_response' } })
+    expect(errors).toEqual([{ error: expect.objectContaining({ code: 'invalid_response' }), willRetry: false }])
+    expect(fetch.mock.calls.map(([input]) => new URL(String(input)).pathname)).not.toContain('/userinfo')
   })
 
-  it('maps a fetch that times out to a retryable timeout error', async () => {
+  it('with userInfo and no ID token (no openid), asks nothing and shows no error', async () => {
+    const { auth, signIn, mock } = createTestClient({ userInfo: true })
+    await signIn()
+    expect(auth.getState()).toMatchObject({ status: 'signedIn' })
+    expect(auth.getState()).not.toHaveProperty('error')
+    expect(mock.requests.list().map((r) => r.path)).toEqual(['/.well-known/oauth-authorization-server', '/v2/oauth/authorize', '/v2/oauth/token'])
+  })
+
+  it('sends the code once after a dropped connection, and rejects with exchange_failed (not retryable)', async () => {
+    const { auth, authorize, mock, storage, clientId } = createTestClient({ retry: {} })
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', drop: true, count: Infinity })
+    const error = await auth.handleRedirect(callback).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'exchange_failed', retryable: false })
+    expect((error as Error).message).toContain(`${TEST_ISSUER}/v2/oauth/token`)
+    expect((error as Error).message).toContain('CORS')
+    expect(tokenRequests(mock)).toHaveLength(1)
+    expect(auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed', error: { code: 'exchange_failed' } })
+    expect(await records(storage).get(`pkce-auth:${TEST_ISSUER}:${clientId}:session`)).toBeUndefined()
+  })
+
+  it('sends the code again after a 503 or 429 (the server did not handle it), honouring Retry-After', async () => {
+    const { auth, authorize, mock } = createTestClient({ retry: {} })
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', status: 503, headers: { 'retry-after': '0' } })
+    mock.faults.add({ path: '/v2/oauth/token', status: 429, headers: { 'retry-after': '0' } })
+    await expect(auth.handleRedirect(callback)).resolves.toEqual({})
+    expect(tokenRequests(mock).map((r) => r.status)).toEqual([503, 429, 200])
+    expect(auth.getState()).toMatchObject({ status: 'signedIn' })
+  })
+
+  it('does not send the code again after a 500 (the server may have redeemed it)', async () => {
+    const { auth, authorize, mock } = createTestClient({ retry: {} })
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', status: 500, headers: { 'retry-after': '0' } })
+    await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'server_error', status: 500 })
+    expect(tokenRequests(mock)).toHaveLength(1)
+  })
+
+  it('rejects with network and sends nothing when offline at the callback', async () => {
+    const { auth, authorize, mock } = createTestClient({ retry: {} })
+    const callback = await authorize()
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false)
+    try {
+      await expect(auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'network', retryable: true })
+    } finally {
+      onLine.mockRestore()
+    }
+    expect(tokenRequests(mock)).toHaveLength(0)
+  })
+
+  it('sends the code once when the exchange times out, and rejects with exchange_failed (not retryable)', async () => {
     const { mock } = createTestClient()
+    let sent = 0
     const timedOut = createTestClient({
       mock,
       clientId: 'timeout-app',
-      retry: { attempts: 1 },
+      retry: {},
       fetch: async (input, init) => {
         const request = new Request(input, init)
         if (new URL(request.url).pathname === '/v2/oauth/token') {
+          sent++
           throw new DOMException('The operation timed out.', 'TimeoutError')
         }
         return mock.fetch(request)
@@ -262,7 +361,8 @@ describe('handleRedirect', () => {
     })
     mock.clients.add({ clientId: 'timeout-app', redirectUris: [TEST_REDIRECT_URI] })
     const callback = await timedOut.authorize()
-    await expect(timedOut.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'timeout', retryable: true })
+    await expect(timedOut.auth.handleRedirect(callback)).rejects.toMatchObject({ code: 'exchange_failed', retryable: false })
+    expect(sent).toBe(1)
   })
 
   it.each([

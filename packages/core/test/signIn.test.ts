@@ -87,7 +87,7 @@ describe('signIn', () => {
     },
   )
 
-  it('deletes the transactions of sign-ins that never came back once they expire (10 minutes)', async () => {
+  it('deletes the transactions of sign-ins that never came back once they expire (an hour)', async () => {
     let time = Date.now()
     const test = createTestClient({ now: () => time })
     const transaction = () => {
@@ -96,11 +96,11 @@ describe('signIn', () => {
     }
     await test.auth.signIn()
     const abandoned = transaction()
-    time += 5 * 60_000
+    time += 30 * 60_000
     await test.auth.signIn()
     const recent = transaction()
     expect(await records(test.storage).get(abandoned)).toMatchObject({ v: 1 })
-    time += 6 * 60_000
+    time += 31 * 60_000
     await test.auth.signIn()
     expect(await records(test.storage).get(abandoned)).toBeUndefined()
     expect(await records(test.storage).get(recent)).toMatchObject({ v: 1 })
@@ -112,6 +112,59 @@ describe('signIn', () => {
     const { auth, navigate } = createTestClient({ storage })
     await expect(auth.signIn()).rejects.toMatchObject({ code: 'storage_unavailable' })
     expect(navigate).not.toHaveBeenCalled()
+  })
+
+  it('asks the OpenID location when the RFC 8414 one gets no readable answer (a 404 without CORS), before any retry', async () => {
+    const { mock } = createTestClient()
+    const asked: string[] = []
+    const test = createTestClient({
+      mock,
+      clientId: 'oidc-only-app',
+      retry: {},
+      fetch: async (input, init) => {
+        const { pathname } = new URL(new Request(input, init).url)
+        asked.push(pathname)
+        // What a browser makes of a 404 without CORS headers.
+        if (pathname === '/.well-known/oauth-authorization-server') throw new TypeError('Failed to fetch')
+        // The mock serves its metadata only at the RFC 8414 location: the same document, here.
+        if (pathname === '/.well-known/openid-configuration') return mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)
+        return mock.fetch(new Request(input, init))
+      },
+    })
+    await test.auth.signIn()
+    expect(authorizeUrl(test.navigate).pathname).toBe('/v2/oauth/authorize')
+    expect(asked).toEqual(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])
+  })
+
+  it('retries discovery only when both locations fail, and names both in the error', async () => {
+    const asked: string[] = []
+    const { auth } = createTestClient({
+      retry: { attempts: 2 },
+      fetch: async (input, init) => {
+        asked.push(new URL(new Request(input, init).url).pathname)
+        throw new TypeError('Failed to fetch')
+      },
+    })
+    const error = await auth.signIn().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'network', retryable: true })
+    expect((error as Error).message).toContain(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)
+    expect((error as Error).message).toContain(`${TEST_ISSUER}/.well-known/openid-configuration`)
+    expect((error as Error).message).toContain('CORS')
+    expect(asked).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+    ])
+  })
+
+  it('sends no discovery request with static metadata', async () => {
+    const { mock } = createTestClient()
+    const metadata = await (await mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()
+    const test = createTestClient({ mock, metadata, clientId: 'static-app' })
+    await test.auth.signIn()
+    expect(authorizeUrl(test.navigate).pathname).toBe('/v2/oauth/authorize')
+    expect(test.fetch).not.toHaveBeenCalled()
   })
 
   it('rejects with network when discovery cannot be reached, and shows the error in the state', async () => {

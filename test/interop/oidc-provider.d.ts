@@ -1,0 +1,38 @@
+// The part of oidc-provider's API the interop suite uses (the package ships no types).
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http'
+
+  type Handler = (req: IncomingMessage, res: ServerResponse) => void
+
+  export interface InteractionDetails {
+    uid: string
+    params: Record<string, unknown>
+    prompt: { name: string; details: Record<string, unknown> }
+    session?: { accountId?: string }
+    grantId?: string
+  }
+
+  export interface Grant {
+    addOIDCScope(scope: string): void
+    addOIDCClaims(claims: string[]): void
+    addResourceScope(resource: string, scope: string): void
+    save(): Promise<string>
+  }
+
+  export default class Provider {
+    constructor(issuer: string, configuration: Record<string, unknown>)
+    callback(): Handler
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>
+    Grant: {
+      new (properties: { accountId: string; clientId: string }): Grant
+      find(id: string): Promise<Grant | undefined>
+    }
+    on(event: string, listener: (...args: unknown[]) => void): this
+  }
+}
