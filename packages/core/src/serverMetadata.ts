@@ -89,7 +89,7 @@ export function createServerMetadata({
           `Discovery got no readable answer at ${locations(issuer).join(', nor metadata at ')}: the server is unreachable, ` +
             'or it answers without a CORS header (a 404 without CORS headers looks like this too). Check the issuer, ' +
             'or pass the server metadata as the `metadata` option.',
-          { cause: last.cause ?? last },
+          { cause: last.cause ?? last, url: locations(issuer)[0] },
         )
       }
       await sleep(Math.random() * 500 * 2 ** (round - 1))

@@ -30,7 +30,8 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.signIn())
 
     expect(error).toMatchObject({ code: 'network', url: DISCOVERY })
-    expect(error.message).toBe(`No response from ${DISCOVERY}: the server is down, or it does not allow this origin (CORS).`)
+    expect(error.message).toMatch(`Discovery got no readable answer at ${DISCOVERY}, nor metadata at https://auth.test/.well-known/openid-configuration`)
+    expect(error.message).toMatch('a 404 without CORS headers looks like this too')
   })
 
   it('says the browser is offline when it is', async () => {
