@@ -26,10 +26,15 @@ const exec = promisify(execFile)
 const clientId = 'consumer-app'
 const template = fileURLToPath(new URL('./app/', import.meta.url))
 
+// Under `npm test`, npm's own settings are in the environment (npm_config_local_prefix names this
+// repository): a child npm would install into the workspace. The app's commands get none of them.
+const kept = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig'])
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || kept.has(name.toLowerCase())))
+
 /** Runs a command, failing with its output (a tsc or npm error is the test's message). */
 async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
   try {
-    return await exec(command, args, { ...options, maxBuffer: 64 * 1024 * 1024 })
+    return await exec(command, args, { env: userEnv, ...options, maxBuffer: 64 * 1024 * 1024 })
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string }
     throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`)
@@ -128,7 +133,7 @@ describe('the packed packages in a fresh Vite + React + TypeScript app', () => {
     mock = spawn(
       join(app, 'node_modules/.bin/pkce-auth-mock-server'),
       ['--port', String(port), '--client-id', clientId, '--redirect-uri', `${site.url}/callback`, '--redirect-uri', `${site.url}/plain.html`],
-      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: app, env: userEnv, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     mock.stdout!.on('data', (chunk) => void (mockOutput += chunk))
     mock.stderr!.on('data', (chunk) => void (mockOutput += chunk))
@@ -174,7 +179,7 @@ describe('the packed packages in a fresh Vite + React + TypeScript app', () => {
   })
 
   it('builds with Vite, the script-tag file reachable as @pkce-auth/core/global?url', async () => {
-    const env = { ...process.env, VITE_ISSUER: mockUrl, VITE_CLIENT_ID: clientId }
+    const env = { ...userEnv, VITE_ISSUER: mockUrl, VITE_CLIENT_ID: clientId }
     await run(join(app, 'node_modules/.bin/vite'), ['build'], { cwd: app, env })
     site.serveDir(join(app, 'dist'))
     const installed = readFileSync(join(app, 'node_modules/@pkce-auth/core/dist/pkce-auth.global.js'))
