@@ -63,6 +63,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // What users install: the built packages' boundaries, and a fresh app from the packed tarballs
+          // (npm install, its own tsc, Vite, Chromium). No aliases: nothing here imports the sources.
+          name: 'consumer',
+          environment: 'node',
+          include: ['test/consumer/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

@@ -18,7 +18,11 @@ for (const name of packages) {
     entryPoints: [join(dir, 'src/index.ts')],
     outfile: join(dir, 'dist/index.js'),
     bundle: true,
+    // Dependencies stay imports. `packages: 'external'` alone is not enough: the root tsconfig's `paths`
+    // map @pkce-auth/* to the sources, and esbuild follows `paths` first, so the React package inlined a
+    // second copy of the core (and its own AuthError). Naming our packages external keeps them imports.
     packages: 'external',
+    external: ['@pkce-auth/*'],
     format: 'esm',
     platform: name === 'mock-server' ? 'node' : 'neutral',
     target: 'es2022',
@@ -32,6 +36,11 @@ for (const name of packages) {
 const scriptTag = await buildScriptTag()
 writeFileSync(join(root, 'packages/core/dist/pkce-auth.global.js'), scriptTag.js)
 writeFileSync(join(root, 'packages/core/dist/pkce-auth.global.js.map'), scriptTag.map)
+// Types for `import '@pkce-auth/core/global'`: the file defines `window.PkceAuth`, the core's exports.
+writeFileSync(
+  join(root, 'packages/core/dist/pkce-auth.global.d.ts'),
+  "import type * as core from './index.js'\n\ndeclare global {\n  var PkceAuth: typeof core\n}\n\nexport {}\n",
+)
 console.log(`built ${packages.map((p) => `@pkce-auth/${p}`).join(', ')} and packages/core/dist/pkce-auth.global.js`)
 
 function emitDeclarations(name, dir) {

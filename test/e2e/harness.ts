@@ -13,7 +13,8 @@ import type { MockFault, MockRequestEntry, MockServer, MockServerOptions } from 
 /** Where Debian installs Chromium (`.ci/run` installs it when missing); never a downloaded build. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium'
 
-const chromiumArgs = [
+/** The flags every test launch of Chromium uses (headless, no sandbox, no background traffic). */
+export const chromiumArgs = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
