@@ -10,13 +10,19 @@ import { buildScriptTag } from './scriptTagBuild.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url))
 // Built in dependency order: a package's declarations are checked against its dependencies' built ones.
 const packages = ['core', 'react', 'telnyx', 'mock-server']
+// Entry points (dist name → source file) where a package has more than `index`: the core's add-ons.
+const entries = { core: { index: 'index', 'lease-lock': 'leaseLock' } }
 
 for (const name of packages) {
   const dir = join(root, 'packages', name)
   rmSync(join(dir, 'dist'), { recursive: true, force: true })
   await build({
-    entryPoints: [join(dir, 'src/index.ts')],
-    outfile: join(dir, 'dist/index.js'),
+    // The core's add-ons are entries of their own, built with the core in one pass with shared chunks,
+    // so that an add-on never carries a copy of the core.
+    entryPoints: Object.entries(entries[name] ?? { index: 'index' }).map(([out, src]) => ({ out, in: join(dir, `src/${src}.ts`) })),
+    outdir: join(dir, 'dist'),
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     // Dependencies stay imports. `packages: 'external'` alone is not enough: the root tsconfig's `paths`
     // map @pkce-auth/* to the sources, and esbuild follows `paths` first, so the React package inlined a
@@ -39,7 +45,7 @@ writeFileSync(join(root, 'packages/core/dist/pkce-auth.global.js.map'), scriptTa
 // Types for `import '@pkce-auth/core/global'`: the file defines `window.PkceAuth`, the core's exports.
 writeFileSync(
   join(root, 'packages/core/dist/pkce-auth.global.d.ts'),
-  "import type * as core from './index.js'\n\ndeclare global {\n  var PkceAuth: typeof core\n}\n\nexport {}\n",
+  "import type * as core from './global.js'\n\ndeclare global {\n  var PkceAuth: typeof core\n}\n\nexport {}\n",
 )
 console.log(`built ${packages.map((p) => `@pkce-auth/${p}`).join(', ')} and packages/core/dist/pkce-auth.global.js`)
 

@@ -17,7 +17,8 @@ function runtimeImports(name: string): Set<string> {
   const dir = join(root, 'packages', name, 'src')
   for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     if (!/\.tsx?$/.test(file)) continue
-    const text = readFileSync(join(dir, file), 'utf8')
+    // Without comments: an @example's import is not one.
+    const text = readFileSync(join(dir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')
     for (const match of text.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'(@pkce-auth\/[\w-]+)/gm)) found.add(match[1]!)
   }
   return found

@@ -7,6 +7,7 @@ import { AuthError } from '@pkce-auth/core'
 import { AuthProvider, useAuth, useAuthClient } from '@pkce-auth/react'
 import { createTelnyxClient } from '@pkce-auth/telnyx'
 import globalScriptUrl from '@pkce-auth/core/global?url'
+import { leaseLock } from '@pkce-auth/core/lease-lock'
 
 const issuer = import.meta.env.VITE_ISSUER
 
@@ -51,6 +52,8 @@ createRoot(document.getElementById('root')!).render(
       clientId={import.meta.env.VITE_CLIENT_ID}
       redirectUri={`${location.origin}/callback`}
       scope="openid profile admin"
+      // An add-on from its subpath entry (Chromium has Web Locks, so the lease itself is not used).
+      plugins={[leaseLock()]}
       onRedirect={(_appState, { returnTo }) => history.replaceState(null, '', returnTo ?? '/')}
     >
       <Account />
