@@ -195,7 +195,7 @@ describe('RequireAuth', () => {
     renderWithAuth(test.auth, withDefaults)
 
     const alert = await screen.findByRole('alert')
-    expect(alert.textContent).toContain('No response from https://auth.test/.well-known/oauth-authorization-server: the server is down')
+    expect(alert.textContent).toContain('Discovery got no readable answer at https://auth.test/.well-known/oauth-authorization-server')
     expect(screen.queryByText('loading')).toBeNull()
 
     test.mock.faults.clear()
