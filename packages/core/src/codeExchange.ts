@@ -28,19 +28,8 @@ export const mayResendExchange = async (outcome: RetryOutcome) =>
  */
 export function exchangeError(cause: unknown, tokenEndpoint: string | undefined): AuthError {
   const error = toAuthError(cause)
-  if (error.cause instanceof OfflineError) {
-    return new AuthError('network', 'The browser is offline: the code exchange was not sent. Sign in again once online.', {
-      cause: error.cause,
-    })
-  }
+  if (error.cause instanceof OfflineError) return new AuthError('network', undefined, { cause: error.cause, url: tokenEndpoint })
   if (error.code !== 'network' && error.code !== 'timeout') return error
-  const what = error.code === 'timeout' ? 'got no answer in time' : 'failed without a readable answer'
-  return new AuthError(
-    'exchange_failed',
-    `The code exchange at ${tokenEndpoint} ${what}: a timeout, a dropped connection, or a token endpoint ` +
-      'that refuses this origin (a missing CORS header looks like this). It was not sent again, because a code ' +
-      'is good once. Check that the server allows this origin at its token endpoint (Keycloak: the client\'s ' +
-      'Web Origins; Entra ID: the redirect URI registered as a single-page application), then sign in again.',
-    { cause: error },
-  )
+  // What to check per server (Keycloak's Web Origins, Entra's SPA redirect URI) is in the README.
+  return new AuthError('exchange_failed', undefined, { cause: error, url: tokenEndpoint })
 }

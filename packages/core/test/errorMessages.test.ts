@@ -53,7 +53,7 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.handleRedirect(callback))
 
     expect(error).toMatchObject({ code: 'invalid_grant', url: TOKEN_ENDPOINT, status: 400 })
-    expect(error.message).toBe(`${TOKEN_ENDPOINT} rejected the authorization code or refresh token (HTTP 400, invalid_grant: Code expired); sign in again.`)
+    expect(error.message).toBe(`The code or refresh token was rejected by ${TOKEN_ENDPOINT} (HTTP 400, invalid_grant: Code expired); sign in again.`)
     expect(error.message).not.toContain(new URL(callback).searchParams.get('code'))
   })
 
@@ -65,7 +65,7 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.handleRedirect(callback))
 
     expect(error).toMatchObject({ code: 'server_error', retryable: true })
-    expect(error.message).toBe(`${TOKEN_ENDPOINT} failed (HTTP 503); try again later.`)
+    expect(error.message).toBe(`Failure at ${TOKEN_ENDPOINT} (HTTP 503); try again later.`)
   })
 
   it('says a discovery document that is not there is not a valid response, and to check the issuer', async () => {
@@ -75,7 +75,7 @@ describe('AuthError message', () => {
 
     expect(error).toMatchObject({ code: 'invalid_response', status: 404 })
     // The last place discovery looked (RFC 8414, then OpenID Connect Discovery).
-    expect(error.message).toMatch(/^https:\/\/auth\.test\/\S*\.well-known\/\S+ answered HTTP 404, .*; check the issuer and the endpoint\.$/)
+    expect(error.message).toMatch(/^https:\/\/auth\.test\/\S*\.well-known\/\S+ answered HTTP 404, not a valid response; check the issuer\.$/)
   })
 
   it('says the user or server declined, with the description', async () => {
@@ -85,7 +85,7 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.handleRedirect(callback))
 
     expect(error).toMatchObject({ code: 'access_denied', error_description: 'The user denied the request' })
-    expect(error.message).toBe('Sign-in was declined by the user or the authorization server (access_denied: The user denied the request).')
+    expect(error.message).toBe('Sign-in was declined (access_denied: The user denied the request).')
   })
 
   it('names the likely cause of invalid_scope', async () => {
@@ -93,7 +93,7 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.handleRedirect(asError(await test.authorize(), 'invalid_scope')))
 
     expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_scope' })
-    expect(error.message).toBe('The server answered with an OAuth error (invalid_scope); likely the server does not allow the scope asked for (see its scopes_supported).')
+    expect(error.message).toBe('OAuth error from the server (invalid_scope); likely a scope the server does not allow (see its scopes_supported).')
   })
 
   it('explains a state that matches no sign-in under way', async () => {
@@ -104,7 +104,7 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.handleRedirect(callback))
 
     expect(error).toMatchObject({ code: 'state_mismatch' })
-    expect(error.message).toMatch(/expired, was started in another browser, or its link was used already/)
+    expect(error.message).toMatch(/it expired, began in another browser, or was used already/)
   })
 
   it('quotes what oauth4webapi found wrong with a response', async () => {
@@ -114,7 +114,7 @@ describe('AuthError message', () => {
 
     const error = await rejection(test.auth.handleRedirect(callback))
 
-    expect(error.message).toBe('A response from the server is not valid: "response" body "token_type" property must be a string.')
+    expect(error.message).toBe('Invalid response from the server: "response" body "token_type" property must be a string.')
   })
 
   it('never shows a query or fragment of a URL', () => {

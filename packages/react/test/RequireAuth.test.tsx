@@ -169,7 +169,7 @@ describe('RequireAuth', () => {
     renderWithAuth(test.auth, withDefaults, { strict: true })
 
     const alert = await screen.findByRole('alert')
-    expect(alert.textContent).toContain('Sign-in was declined by the user or the authorization server (access_denied: The user denied the request).')
+    expect(alert.textContent).toContain('Sign-in was declined (access_denied: The user denied the request).')
     expect(location.href).toBe('https://app.test/')
     await settle()
     expect(test.navigate).toHaveBeenCalledTimes(1) // the sign-in that led to the callback: no automatic retry
@@ -184,7 +184,7 @@ describe('RequireAuth', () => {
 
     renderWithAuth(test.auth, withDefaults)
 
-    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_scope); likely the server does not allow the scope')
+    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_scope); likely a scope the server does not allow')
     expect(new URL(location.href).pathname).toBe('/')
   })
 
