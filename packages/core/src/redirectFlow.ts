@@ -58,9 +58,8 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
           client_id: clientId,
           redirect_uri: redirectUri,
           scope,
-          resource: config.resource,
-          prompt,
-          login_hint: loginHint,
+          // Only those given: an option left out must not blank the same parameter in the extra ones.
+          ...Object.fromEntries(Object.entries({ resource: config.resource, prompt, login_hint: loginHint }).filter(([, value]) => value !== undefined)),
         },
         { appState, returnTo, scope },
         now(),
