@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
-import { createTestClient } from '../../../test/helpers/createTestClient'
+import { describe, expect, it, vi } from 'vitest'
+import type { AuthError } from '@pkce-auth/core'
+import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
 
 /** Defects found in review: each test failed on the code before its fix. */
 
@@ -23,5 +24,36 @@ describe('signIn: parameters given as extra parameters', () => {
     expect(authorizeParams(navigate).getAll('prompt')).toEqual(['select_account'])
     await auth.signIn({ prompt: 'login', extraParams: { prompt: 'select_account' } })
     expect(authorizeParams(navigate).getAll('prompt')).toEqual(['login'])
+  })
+})
+
+describe('userInfo: a userinfo endpoint refusing the token', () => {
+  it('says the token was refused (invalid_token), not that the client is unknown, when its Bearer challenge names no error', async () => {
+    // happy-dom's URL.parse returns URLs of another realm, which oauth4webapi's resource requests refuse.
+    const parse = vi.spyOn(URL, 'parse').mockImplementation((url: string | URL, base?: string | URL) => URL.canParse(url, base) ? new URL(url, base) : null)
+    try {
+      const { mock } = createTestClient()
+      const metadata = await (await mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()
+      const test = createTestClient({
+        mock,
+        clientId: 'userinfo-app',
+        scope: 'openid admin',
+        userInfo: true,
+        metadata: { ...metadata, userinfo_endpoint: `${TEST_ISSUER}/userinfo` },
+        fetch: async (input, init) => {
+          const request = new Request(input, init)
+          if (new URL(request.url).pathname !== '/userinfo') return mock.fetch(request)
+          return new Response(null, { status: 401, headers: { 'www-authenticate': `Bearer realm="${TEST_ISSUER}"` } })
+        },
+      })
+      mock.clients.add({ clientId: 'userinfo-app', redirectUris: [TEST_REDIRECT_URI] })
+      await test.signIn()
+      const { error } = test.auth.getState() as { error?: AuthError }
+      expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_token', status: 401, url: `${TEST_ISSUER}/userinfo` })
+      expect(error!.message).not.toContain('client ID')
+      expect(test.auth.getState()).toMatchObject({ status: 'signedIn' })
+    } finally {
+      parse.mockRestore()
+    }
   })
 })
