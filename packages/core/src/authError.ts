@@ -108,8 +108,9 @@ export function toAuthError(cause: unknown, url?: string | URL): AuthError {
   // A 401 with a `WWW-Authenticate` challenge, which oauth4webapi throws before reading the body, and
   // which names no error: a token endpoint's (Basic) says the client failed to authenticate (RFC 6749
   // §5.2); a resource's, the userinfo endpoint's (Bearer, DPoP), that the token was refused (RFC 6750 §3.1).
-  const [challenge] = from === oauth.WWW_AUTHENTICATE_CHALLENGE ? inner : []
-  const challenged = challenge && (challenge.parameters?.error ?? (/^(bearer|dpop)$/.test(challenge.scheme) ? 'invalid_token' : 'invalid_client'))
+  const challenged = from === oauth.WWW_AUTHENTICATE_CHALLENGE
+    ? inner[0].parameters.error ?? (inner[0].scheme == 'basic' ? 'invalid_client' : 'invalid_token')
+    : undefined
   const { error = challenged, error_description, status = inner?.status } = Object(cause) as AuthErrorOptions
   const code =
     name === 'TimeoutError' || status === 408 ? 'timeout'

@@ -49,17 +49,19 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
   const signIn = async ({ appState, returnTo, prompt, loginHint, scope = config.scope, extraParams }: SignInOptions = {}) => {
     if (returnTo !== undefined && !isSameOriginPath(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
     await sessions.start()
+    // An option left out leaves the same parameter given among the extra ones.
+    const extra: Record<string, unknown> = { ...config.extraAuthorizationParams, ...extraParams }
     try {
       const { url, state, transaction } = await createAuthorizationRequest(
         endpoint((await server()).authorization_endpoint),
         {
-          ...config.extraAuthorizationParams,
-          ...extraParams,
+          ...extra,
           client_id: clientId,
           redirect_uri: redirectUri,
           scope,
-          // Only those given: an option left out must not blank the same parameter in the extra ones.
-          ...Object.fromEntries(Object.entries({ resource: config.resource, prompt, login_hint: loginHint }).filter(([, value]) => value !== undefined)),
+          resource: config.resource ?? extra.resource,
+          prompt: prompt ?? extra.prompt,
+          login_hint: loginHint ?? extra.login_hint,
         },
         { appState, returnTo, scope },
         now(),
