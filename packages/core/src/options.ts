@@ -84,9 +84,12 @@ export interface AuthClientOptions {
 export const isLoopback = (url: string | URL | undefined) =>
   /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(String(url))
 
-/** RFC 8707 §2: an absolute URI without a fragment. */
+/**
+ * RFC 8707 §2: an absolute URI without a fragment. Sent as written, so no white space either (which the
+ * URL parser would drop or encode).
+ */
 const isResource = (resource: unknown) =>
-  typeof resource == 'string' && URL.canParse(resource) && !resource.includes('#')
+  typeof resource == 'string' && URL.canParse(resource) && !/[#\s]/.test(resource)
 
 const isUrl = (url: unknown) =>
   typeof url == 'string' && URL.canParse(url) && (url.startsWith('https:') || isLoopback(url))

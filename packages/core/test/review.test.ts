@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { createAuthClient } from '@pkce-auth/core'
 import type { AuthError } from '@pkce-auth/core'
 import { createTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
 
@@ -56,4 +57,17 @@ describe('userInfo: a userinfo endpoint refusing the token', () => {
       parse.mockRestore()
     }
   })
+})
+
+describe('createAuthClient: the resource option', () => {
+  // The URL parser drops a leading or trailing space and any tab or newline, and encodes a space in a
+  // path, so these parse; but the string itself is what is sent, and no server knows that resource.
+  it.each([' https://api.test', 'https://api.test\n', 'https://api.test/a b', 'https://api.\ttest'])(
+    'throws a TypeError naming "resource" for %j, which is no URI as written',
+    (resource) => {
+      const create = () => createAuthClient({ issuer: TEST_ISSUER, clientId: 'app', redirectUri: TEST_REDIRECT_URI, resource })
+      expect(create).toThrow(TypeError)
+      expect(create).toThrow('"resource"')
+    },
+  )
 })
