@@ -139,7 +139,9 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
   ]
   for (const [name, value] of Object.entries(defaults)) {
     config[name] ??= value
-    checks.push([name, typeof config[name] == typeof value, 'a ' + typeof value])
+    // The numbers are durations, never negative nor NaN (a missing environment variable through
+    // Number()): with a NaN leeway no token is fresh, and the client refreshes in a loop.
+    checks.push([name, typeof config[name] == typeof value && !(config[name] < 0 || config[name] !== config[name]), 'a ' + typeof value])
   }
   for (const [name, ok, what] of checks) if (!ok) throw new TypeError(`"${name}" must be ${what}`)
   return config as ResolvedOptions

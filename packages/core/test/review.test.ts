@@ -71,3 +71,23 @@ describe('createAuthClient: the resource option', () => {
     },
   )
 })
+
+describe('createAuthClient: durations', () => {
+  // Number(process.env.LEEWAY) with the variable unset is NaN: no token is ever fresh then, and a
+  // listened-to client refreshed in a loop (54 refresh requests in 300 ms, measured before the check).
+  it.each([
+    ['refreshLeewaySeconds', Number.NaN],
+    ['refreshLeewaySeconds', -60],
+    ['discoveryCacheSeconds', Number.NaN],
+    ['discoveryCacheSeconds', -1],
+  ])('throws a TypeError naming "%s" for %s', (name, value) => {
+    const create = () => createAuthClient({ issuer: TEST_ISSUER, clientId: 'app', redirectUri: TEST_REDIRECT_URI, [name]: value })
+    expect(create).toThrow(TypeError)
+    expect(create).toThrow(`"${name}"`)
+  })
+
+  it('accepts 0 (renew at expiry, no metadata cache)', () => {
+    expect(() => createAuthClient({ issuer: TEST_ISSUER, clientId: 'app', redirectUri: TEST_REDIRECT_URI, refreshLeewaySeconds: 0, discoveryCacheSeconds: 0 }))
+      .not.toThrow()
+  })
+})
