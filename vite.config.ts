@@ -10,6 +10,7 @@ export const alias = {
   '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
+  '@pkce-auth/vue': pkg('vue'),
   '@pkce-auth/telnyx': pkg('telnyx'),
   '@pkce-auth/mock-server': pkg('mock-server'),
 }
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'happy-dom',
-          include: ['packages/{core,react,telnyx}/test/**/*.test.{ts,tsx}'],
+          include: ['packages/{core,react,telnyx,vue}/test/**/*.test.{ts,tsx}'],
           setupFiles: ['test/helpers/setupUnit.ts'],
           typecheck: { enabled: false },
         },
