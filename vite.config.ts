@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { svelteTesting } from '@testing-library/svelte/vite'
 import { defineConfig } from 'vitest/config'
 
 const pkg = (name: string, file = 'index') => fileURLToPath(new URL(`./packages/${name}/src/${file}.ts`, import.meta.url))
@@ -11,6 +13,7 @@ export const alias = {
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
   '@pkce-auth/vue': pkg('vue'),
+  '@pkce-auth/svelte': pkg('svelte'),
   '@pkce-auth/telnyx': pkg('telnyx'),
   '@pkce-auth/mock-server': pkg('mock-server'),
 }
@@ -33,6 +36,19 @@ export default defineConfig({
         },
       },
       {
+        // @pkce-auth/svelte with components compiled by the Svelte plugin, Svelte's browser build resolved.
+        plugins: [svelte({ configFile: false }), svelteTesting()],
+        resolve: { alias },
+        test: {
+          name: 'svelte',
+          environment: 'happy-dom',
+          include: ['packages/svelte/test/**/*.test.ts'],
+          setupFiles: ['test/helpers/setupUnit.ts'],
+        },
+      },
+      {
+        // The Svelte plugin compiles components for the server here (svelte-ssr.test.ts).
+        plugins: [svelte({ configFile: false })],
         resolve: { alias },
         test: {
           name: 'node',

@@ -15,6 +15,7 @@ const alias = {
   '@pkce-auth/core': `${root}packages/core/src/index.ts`,
   '@pkce-auth/react': `${root}packages/react/src/index.ts`,
   '@pkce-auth/vue': `${root}packages/vue/src/index.ts`,
+  '@pkce-auth/svelte': `${root}packages/svelte/src/index.ts`,
 }
 
 /**
@@ -31,6 +32,7 @@ export const budgets = {
   'lease-lock': 300,
   // Adapters as the growth of the core app (issue #17's target: ≤ 1,200 B), set at what they measure plus ~100 B.
   vue: 1_150,
+  svelte: 500,
 }
 
 const coreApp = (setup = '', options = '') => `import { createAuthClient } from '@pkce-auth/core'
@@ -71,13 +73,24 @@ createApp({ setup() {
 } }).use(auth).mount('#app')`,
   },
   {
+    // The Svelte adapter's growth of the core app: the store and auth.current (svelte itself external).
+    key: 'svelte',
+    name: 'adapter: svelte (core app + store, auth.current)',
+    addOn: true,
+    code: `import { createAuth } from '@pkce-auth/svelte'
+const auth = createAuth({ issuer: 'https://auth.example', clientId: 'app', redirectUri: location.origin + '/callback' })
+auth.subscribe((state) => { document.body.textContent = state.status })
+document.querySelector('#in').onclick = () => auth.signIn()
+document.querySelector('#out').onclick = () => auth.current.status === 'signedIn' && auth.signOut()`,
+  },
+  {
     key: 'lease-lock',
     name: 'add-on: lease-lock (core app + leaseLock())',
     addOn: true,
     code: coreApp(`import { leaseLock } from '@pkce-auth/core/lease-lock'`, ', plugins: [leaseLock()]'),
   },
 ]
-const external = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client', 'vue', 'vue-router']
+const external = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client', 'vue', 'vue-router', 'svelte', 'svelte/reactivity', 'svelte/store']
 const gzip = (code) => gzipSync(code, { level: 9 }).length
 
 async function withEsbuild(code) {
