@@ -71,7 +71,12 @@ describe('useAuth (Vue)', () => {
     renderWith(test.auth, { seen })
     expect(seen).toEqual(['signedIn'])
     expect(screen.getByTestId('user').textContent).toBe('user_1')
-    await waitFor(() => expect(screen.getByTestId('token').textContent).not.toBe('none'))
+    // useAccessToken: the session's token, and none once signed out.
+    const token = await test.auth.getAccessToken()
+    await waitFor(() => expect(screen.getByTestId('token').textContent).toBe(token))
+    await test.auth.signOut()
+    await waitFor(() => expect(status()).toBe('signedOut'))
+    expect(screen.getByTestId('token').textContent).toBe('none')
   })
 
   it('hands out the core snapshot itself and the client own functions', () => {
