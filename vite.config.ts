@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { svelteTesting } from '@testing-library/svelte/vite'
 import { defineConfig } from 'vitest/config'
 
 const pkg = (name: string, file = 'index') => fileURLToPath(new URL(`./packages/${name}/src/${file}.ts`, import.meta.url))
@@ -10,6 +12,8 @@ export const alias = {
   '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
+  '@pkce-auth/vue': pkg('vue'),
+  '@pkce-auth/svelte': pkg('svelte'),
   '@pkce-auth/telnyx': pkg('telnyx'),
   '@pkce-auth/mock-server': pkg('mock-server'),
 }
@@ -26,12 +30,25 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'happy-dom',
-          include: ['packages/{core,react,telnyx}/test/**/*.test.{ts,tsx}'],
+          include: ['packages/{core,react,telnyx,vue}/test/**/*.test.{ts,tsx}'],
           setupFiles: ['test/helpers/setupUnit.ts'],
           typecheck: { enabled: false },
         },
       },
       {
+        // @pkce-auth/svelte with components compiled by the Svelte plugin, Svelte's browser build resolved.
+        plugins: [svelte({ configFile: false }), svelteTesting()],
+        resolve: { alias },
+        test: {
+          name: 'svelte',
+          environment: 'happy-dom',
+          include: ['packages/svelte/test/**/*.test.ts'],
+          setupFiles: ['test/helpers/setupUnit.ts'],
+        },
+      },
+      {
+        // The Svelte plugin compiles components for the server here (svelte-ssr.test.ts).
+        plugins: [svelte({ configFile: false })],
         resolve: { alias },
         test: {
           name: 'node',

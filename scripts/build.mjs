@@ -9,7 +9,7 @@ import { buildScriptTag } from './scriptTagBuild.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 // Built in dependency order: a package's declarations are checked against its dependencies' built ones.
-const packages = ['core', 'react', 'telnyx', 'mock-server']
+const packages = ['core', 'react', 'vue', 'svelte', 'telnyx', 'mock-server']
 // Entry points (dist name → source file) where a package has more than `index`: the core's add-ons.
 const entries = { core: { index: 'index', 'lease-lock': 'leaseLock' } }
 

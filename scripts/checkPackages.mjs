@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = (name) => `${root}node_modules/.bin/${name}`
 let failed = false
-for (const name of ['core', 'react', 'telnyx', 'mock-server']) {
+for (const name of ['core', 'react', 'vue', 'svelte', 'telnyx', 'mock-server']) {
   const dir = `${root}packages/${name}`
   for (const [tool, args] of [
     ['publint', [dir, '--strict']],

@@ -11,7 +11,7 @@ import { promisify } from 'node:util'
 export const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /** The published packages, in build order. */
-export const packageNames = ['core', 'react', 'telnyx', 'mock-server'] as const
+export const packageNames = ['core', 'react', 'vue', 'svelte', 'telnyx', 'mock-server'] as const
 
 /** What `npm run build` writes; all must exist and be newer than every input. */
 const outputs = [

@@ -63,7 +63,9 @@ function appPackageJson(tarballs: Record<string, string>) {
       '@pkce-auth/core': tarballs['@pkce-auth/core'],
       '@pkce-auth/react': tarballs['@pkce-auth/react'],
       '@pkce-auth/telnyx': tarballs['@pkce-auth/telnyx'],
-      ...pick(['react', 'react-dom']),
+      '@pkce-auth/vue': tarballs['@pkce-auth/vue'],
+      '@pkce-auth/svelte': tarballs['@pkce-auth/svelte'],
+      ...pick(['react', 'react-dom', 'vue', 'vue-router', 'svelte']),
     },
     devDependencies: {
       '@pkce-auth/mock-server': tarballs['@pkce-auth/mock-server'],
@@ -173,7 +175,7 @@ describe('the packed packages in a fresh Vite + React + TypeScript app', () => {
     const typed = blocks.filter((block) => block.lang === 'ts' || block.lang === 'tsx')
     expect(typed.filter((block) => block.file === 'README.md').length).toBeGreaterThanOrEqual(3)
     expect(new Set(typed.map((block) => block.file))).toEqual(
-      new Set(['README.md', 'packages/core/README.md', 'packages/react/README.md', 'packages/telnyx/README.md']),
+      new Set(['README.md', 'packages/core/README.md', 'packages/react/README.md', 'packages/telnyx/README.md', 'packages/vue/README.md', 'packages/svelte/README.md']),
     )
     await run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: app })
   })
