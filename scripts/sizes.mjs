@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 // Subpath entries first: an alias also matches the names below it.
 const alias = {
   '@pkce-auth/core/lease-lock': `${root}packages/core/src/leaseLock.ts`,
+  '@pkce-auth/core/popup': `${root}packages/core/src/popup.ts`,
   '@pkce-auth/core': `${root}packages/core/src/index.ts`,
   '@pkce-auth/react': `${root}packages/react/src/index.ts`,
 }
@@ -28,6 +29,7 @@ export const budgets = {
   react: 18_900,
   scriptTag: 17_650,
   'lease-lock': 300,
+  popup: 500,
 }
 
 const coreApp = (setup = '', options = '') => `import { createAuthClient } from '@pkce-auth/core'
@@ -58,6 +60,13 @@ createRoot(document.body).render(createElement(AuthProvider, { issuer: 'https://
     name: 'add-on: lease-lock (core app + leaseLock())',
     addOn: true,
     code: coreApp(`import { leaseLock } from '@pkce-auth/core/lease-lock'`, ', plugins: [leaseLock()]'),
+  },
+  {
+    key: 'popup',
+    name: 'add-on: popup (core app + signInWithPopup)',
+    addOn: true,
+    code: coreApp(`import { signInWithPopup } from '@pkce-auth/core/popup'
+document.querySelector('#popup').onclick = () => signInWithPopup(auth)`),
   },
 ]
 const external = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client']
