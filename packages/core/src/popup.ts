@@ -21,7 +21,7 @@ const ACK_MS = 3_000
 const GRACE_MS = 2_000
 // `closed` reading true this soon after the window left for the server is what COOP looks like
 // (the link to the window is cut, it is still open): from then on only the timeout and the signal end it.
-const COOP_MS = 4_000
+const COOP_MS = 6_000
 
 /** The sign-ins this page waits for, by `state`: their responses are exchanged here, never handed over. */
 const waiting = new Set<string>()
