@@ -12,19 +12,19 @@ export interface PopupSignInOptions extends Pick<SignInOptions, 'appState' | 're
   signal?: AbortSignal
 }
 
-/** The message a popup's callback page sends its opener: the authorization response's URL. */
-const TYPE = 'pkce-auth:popup'
+/** The channel a sign-in's response (its URL) comes back on, named by its `state`. */
+const channelOf = (state: string) => new BroadcastChannel('pkce-auth:popup:' + state)
 // How long a callback page waits for its opener to say it got the response, in ms.
 const ACK_MS = 3_000
 // How long `closed` must read true before the sign-in ends, in ms: a response sent as the window
 // closed itself still wins.
 const GRACE_MS = 2_000
-// `closed` reading true this soon after the window left for the server is what COOP looks like
-// (the link to the window is cut, it is still open): from then on only the timeout and the signal end it.
+// `closed` reading true this soon after the click is what COOP looks like (the link to the window is
+// cut as it leaves for the server; it is still open): from then on only the timeout and the signal end it.
 const COOP_MS = 6_000
 
-/** The sign-ins this page waits for, by `state`: their responses are exchanged here, never handed over. */
-const waiting = new Set<string>()
+/** The `state` of the last sign-in this page started: its response is exchanged here, never handed over. */
+let mine: string | undefined
 /** Ends the popup sign-in under way in this page: a second one replaces it. */
 let current: ((error: AuthError) => void) | undefined
 
@@ -34,28 +34,22 @@ let current: ((error: AuthError) => void) | undefined
 // (closed or reloaded), and the person is told to sign in again, with nothing stored.
 addOns.popup = (url, forget) => {
   const state = url.searchParams.get('state')!
-  if (waiting.has(state)) return
-  return (async () => {
-    const channel = new BroadcastChannel(TYPE + ':' + state)
-    try {
-      const received = new Promise<boolean>((resolve) => {
-        channel.onmessage = ({ data }) => data === 'received' && resolve(true)
-        setTimeout(resolve, ACK_MS, false)
-      })
-      const message = { type: TYPE, url: url.href }
-      channel.postMessage(message)
-      window.opener?.postMessage(message, location.origin)
-      if (!(await received)) {
-        await forget()
-        throw new AuthError('popup_closed',
-          'The page that opened this sign-in window was closed or reloaded, so the sign-in cannot finish: close this window and sign in again.')
-      }
-    } finally {
+  if (state === mine) return
+  return new Promise((resolve, reject) => {
+    const channel = channelOf(state)
+    channel.onmessage = () => {
       channel.close()
+      close()
+      resolve({})
     }
-    close()
-    return {}
-  })()
+    setTimeout(async () => {
+      channel.close()
+      await forget()
+      reject(new AuthError('popup_closed', 'The page that opened this window is gone: close it and sign in again.'))
+    }, ACK_MS)
+    channel.postMessage(url.href)
+    opener?.postMessage(url.href, location.origin)
+  })
 }
 
 /**
@@ -78,63 +72,59 @@ addOns.popup = (url, forget) => {
 export function signInWithPopup(auth: AuthClient, options: PopupSignInOptions = {}): Promise<RedirectResult> {
   const { popup: given, timeoutMs = 600_000, signal, ...signIn } = options
   // Before any await: a browser opens a window only in the task of a click.
-  const popup = given ?? open('', '_blank', 'popup,width=500,height=640')
+  const popup = given ?? open('', '_blank', 'popup')
   if (!popup) return Promise.reject(new AuthError('popup_blocked'))
   current?.(new AuthError('popup_closed'))
   return new Promise((resolve, reject) => {
     const start = Date.now()
-    const stop = new AbortController()
+    let done = false
     let state: string | undefined
     let channel: BroadcastChannel | undefined
-    let sentAt = 0
     let closedAt: number | undefined
+    let sent: string | undefined
 
     const finish = () => {
+      done = true
       current = undefined
       clearInterval(watch)
       channel?.close()
-      stop.abort()
+      removeEventListener('message', receive)
     }
     const fail = (error: unknown) => {
-      if (stop.signal.aborted) return
+      if (done) return
       finish()
-      waiting.delete(state!)
       popup.close()
       reject(error)
     }
-    // First delivery wins; anything for another `state` or from another origin is ignored.
-    const receive = (data: unknown) => {
-      const { type, url } = Object(data)
-      try {
-        if (stop.signal.aborted || type !== TYPE || !auth.isRedirectCallback(url) || new URL(url).searchParams.get('state') !== state) return
-      } catch {
-        return
-      }
-      channel!.postMessage('received')
+    // First delivery wins; anything without this sign-in's `state` (parsed without `new URL`, which throws
+    // on what a forger may send) or from another origin is ignored. A BroadcastChannel's messages carry
+    // their origin too.
+    const receive = ({ data, origin }: MessageEvent) => {
+      const url = String(data)
+      if (done || origin !== location.origin || new URLSearchParams(url.split('?')[1]).get('state') !== state) return
+      // Any answer on the channel tells the window its response arrived.
+      channel!.postMessage(1)
       finish()
-      const result = auth.handleRedirect(url)
-      result.finally(() => waiting.delete(state!)).catch(() => {})
-      resolve(result)
+      resolve(auth.handleRedirect(url))
     }
     const watch = setInterval(() => {
-      if (Date.now() - start > timeoutMs) return fail(new AuthError('timeout', 'The sign-in window gave no answer in time.'))
-      if (!popup.closed) return
-      closedAt ??= Date.now()
-      if (!(state && closedAt - sentAt < COOP_MS) && Date.now() - closedAt >= GRACE_MS) fail(new AuthError('popup_closed'))
+      const now = Date.now()
+      // "No answer from <authorization endpoint> in time".
+      if (now - start > timeoutMs) fail(new AuthError('timeout', undefined, { url: sent }))
+      if (popup.closed && now - (closedAt ??= now) >= GRACE_MS && closedAt - start > COOP_MS) fail(new AuthError('popup_closed'))
     }, 500)
-    const cancel = () => fail(new AuthError('popup_closed', undefined, { cause: signal!.reason }))
+    const cancel = () => fail(new AuthError('popup_closed'))
     current = fail
-    if (signal?.aborted) return cancel()
-    signal?.addEventListener('abort', cancel, stop)
-    addEventListener('message', (event) => event.origin === location.origin && receive(event.data), stop)
+    if (signal?.aborted) cancel()
+    signal?.addEventListener('abort', cancel)
+    addEventListener('message', receive)
 
     const go = (url: string) => {
-      if (stop.signal.aborted) return
-      state = new URL(url).searchParams.get('state')!
-      waiting.add(state)
-      channel = new BroadcastChannel(TYPE + ':' + state)
-      channel.onmessage = ({ data }) => receive(data)
-      sentAt = Date.now()
+      if (done) return
+      state = new URL((sent = url)).searchParams.get('state')!
+      mine = state
+      channel = channelOf(state)
+      channel.onmessage = receive
       popup.location.href = url
     }
     ;(auth.signIn as (options: SignInOptions, go: (url: string) => void) => Promise<void>)(signIn, go).catch(fail)
