@@ -9,6 +9,7 @@ const pkg = (name: string, file = 'index') => fileURLToPath(new URL(`./packages/
 export const alias = {
   '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
   '@pkce-auth/core/popup': pkg('core', 'popup'),
+  '@pkce-auth/core/resources': pkg('core', 'resources'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
   '@pkce-auth/telnyx': pkg('telnyx'),

@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const alias = {
   '@pkce-auth/core/lease-lock': `${root}packages/core/src/leaseLock.ts`,
   '@pkce-auth/core/popup': `${root}packages/core/src/popup.ts`,
+  '@pkce-auth/core/resources': `${root}packages/core/src/resources.ts`,
   '@pkce-auth/core': `${root}packages/core/src/index.ts`,
   '@pkce-auth/react': `${root}packages/react/src/index.ts`,
 }
@@ -33,6 +34,7 @@ export const budgets = {
   scriptTag: 18_200,
   'lease-lock': 300,
   popup: 500,
+  resources: 600,
 }
 
 const coreApp = (setup = '', options = '') => `import { createAuthClient } from '@pkce-auth/core'
@@ -70,6 +72,13 @@ createRoot(document.body).render(createElement(AuthProvider, { issuer: 'https://
     addOn: true,
     code: coreApp(`import { signInWithPopup } from '@pkce-auth/core/popup'
 document.querySelector('#popup').onclick = () => signInWithPopup(auth)`),
+  },
+  {
+    key: 'resources',
+    name: 'add-on: resources (core app + forResource)',
+    addOn: true,
+    code: coreApp(`import { forResource } from '@pkce-auth/core/resources'
+document.querySelector('#api').onclick = () => forResource(auth, 'https://api.example').fetch('https://api.example/me')`),
   },
 ]
 const external = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client']

@@ -112,5 +112,5 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       effects()
       sessions.dispose()
     },
-  }, { sessions, exchange, client })
+  }, { sessions, exchange, client, expiry, config })
 }

@@ -3,3 +3,4 @@
 export * from './index'
 export { leaseLock } from './leaseLock'
 export { signInWithPopup } from './popup'
+export { forResource } from './resources'

@@ -1,4 +1,6 @@
 import type { Client } from 'oauth4webapi'
+import type { Expiry } from './expiry'
+import type { ResolvedOptions } from './options'
 import type { SessionStore } from './sessionStore'
 import type { TokenExchange } from './tokenExchange'
 import type { RedirectResult } from './types'
@@ -12,6 +14,8 @@ export interface ClientParts {
   sessions: SessionStore
   exchange: TokenExchange
   client: Client
+  expiry: Expiry
+  config: ResolvedOptions
 }
 
 /**
