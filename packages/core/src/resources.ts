@@ -78,9 +78,7 @@ export function forResource(auth: AuthClient, resource: string, { scope }: Resou
       // The session is over, as for any refresh: every tab signs out.
       if (error.code === 'invalid_grant') await sessions.signedOut('session_expired', session, error)
       if (error.error !== 'invalid_target') throw error
-      const { status, error_description, url } = error
-      throw new AuthError('oauth_error', `${url} gives this client no token for ${resource} (invalid_target).`,
-        { cause: error, status, error: 'invalid_target', error_description, url })
+      throw new AuthError('oauth_error', `${error.url} gives this client no token for ${resource} (invalid_target).`, { ...error, cause: error })
     }
     const aud = audiences(next.accessToken)
     const token = !aud || aud.includes(resource) ? { accessToken: next.accessToken, expiresAt: next.expiresAt, lifetime: next.lifetime } : undefined
