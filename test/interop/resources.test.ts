@@ -90,6 +90,14 @@ describe('forResource against oidc-provider (RFC 8707)', () => {
     expect(await i.state(page)).toMatchObject({ status: 'signedIn' })
   })
 
+  it('with rotation, oidc-provider spends the refresh token before refusing the resource: the session ends at its next refresh', async () => {
+    const i = await start()
+    const page = await signedIn(i)
+    expect((await tokensFor(page, ['https://unknown.example/']))[0]!.error).toMatchObject({ error: 'invalid_target' })
+    expect((await i.getAccessToken(page, { forceRefresh: true })).error).toMatchObject({ code: 'invalid_grant' })
+    expect(await i.state(page)).toMatchObject({ status: 'signedOut', reason: 'session_expired' })
+  })
+
   it('restores both tokens after a reload, and a second tab uses the first tab\'s, with no request', async () => {
     const i = await start()
     const page = await signedIn(i)
