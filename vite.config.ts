@@ -10,6 +10,8 @@ const pkg = (name: string, file = 'index') => fileURLToPath(new URL(`./packages/
 // first: an alias also matches the names below it.
 export const alias = {
   '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
+  '@pkce-auth/core/popup': pkg('core', 'popup'),
+  '@pkce-auth/core/resources': pkg('core', 'resources'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
   '@pkce-auth/vue': pkg('vue'),

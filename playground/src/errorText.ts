@@ -17,6 +17,8 @@ const authSentences: Record<AuthErrorCode, string> = {
   rate_limited: 'The authorization server asked us to slow down (too many requests).',
   storage_unavailable: 'The browser would not let us store your session (private mode or storage full).',
   exchange_failed: 'Signing in could not be completed: the authorization server gave no answer. Please sign in again.',
+  popup_blocked: 'The browser blocked the sign-in window. Allow pop-ups for this site, or sign in again.',
+  popup_closed: 'The sign-in window was closed before you finished. Please sign in again.',
 }
 
 /** A sentence for any error the playground can meet: the core's, the Telnyx client's, or anything else. */

@@ -156,10 +156,10 @@ export function launchBrowser(): Promise<Browser> {
 
 let bundle: Promise<string> | undefined
 
-/** The core as a script-tag bundle (`window.PkceAuth`), built once per process (the interop suite loads it too). */
+/** The core and its add-ons as the script-tag bundle (`window.PkceAuth`, from global.ts), built once per process (the interop suite loads it too). */
 export function coreBundle() {
   bundle ??= build({
-    entryPoints: [fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../../packages/core/src/global.ts', import.meta.url))],
     bundle: true,
     format: 'iife',
     globalName: 'PkceAuth',

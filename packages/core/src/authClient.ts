@@ -3,6 +3,7 @@ import { bearerFetch } from './bearerFetch'
 import { createExpiry } from './expiry'
 import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
+import { register } from './internals'
 import { hook } from './plugins'
 import { protocolFetch } from './protocolFetch'
 import { createRedirectFlow } from './redirectFlow'
@@ -95,7 +96,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return headers ? headers(token, { method, url: String(url) }) : { authorization: `Bearer ${token}` }
   }
 
-  return {
+  // The add-ons' way in (`internals.ts`): not a property of the client.
+  return register({
     ...redirect,
     getAccessToken,
     getAuthorizationHeaders,
@@ -110,5 +112,5 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       effects()
       sessions.dispose()
     },
-  }
+  }, { sessions, exchange, client, expiry, config })
 }

@@ -19,6 +19,8 @@ import { isResponse, redactSecrets } from './redactSecrets'
  * - `storage_unavailable`: a record could not be written (IndexedDB blocked, quota, private mode).
  * - `exchange_failed`: the code exchange got no readable answer (a timeout, a dropped connection, or a
  *   token endpoint that refuses this origin: no CORS header). Not retryable: the code may be spent; sign in again.
+ * - `popup_blocked`: the browser refused to open the sign-in window (`signInWithPopup` not called straight from a click).
+ * - `popup_closed`: the sign-in window was closed before it answered, or (on its callback page) the page that opened it is gone.
  */
 export type AuthErrorCode =
   | 'state_mismatch'
@@ -34,6 +36,8 @@ export type AuthErrorCode =
   | 'rate_limited'
   | 'storage_unavailable'
   | 'exchange_failed'
+  | 'popup_blocked'
+  | 'popup_closed'
 
 /** Extra details an {@link AuthError} carries beside its code. */
 export interface AuthErrorOptions {

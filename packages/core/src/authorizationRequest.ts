@@ -10,6 +10,8 @@ export interface Transaction {
   returnTo?: string
   /** The scope asked for, which a token response without `scope` was granted. */
   scope?: string
+  /** Started by `signInWithPopup`: the callback page hands the response to the page that opened it. */
+  popup?: true
   expiresAt: number
 }
 
@@ -23,7 +25,7 @@ export interface Transaction {
 export async function createAuthorizationRequest(
   endpoint: URL,
   params: Record<string, unknown> & { scope?: string },
-  kept: Pick<Transaction, 'appState' | 'returnTo' | 'scope'>,
+  kept: Pick<Transaction, 'appState' | 'returnTo' | 'scope' | 'popup'>,
   now: number,
   ttl: number,
 ) {

@@ -78,5 +78,9 @@ export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): strin
       return `The code exchange at ${server} got no readable answer and was not sent again (a code is good once): check that it allows this origin (CORS), then sign in again.`
     case 'storage_unavailable':
       return 'The sign-in could not be stored (IndexedDB blocked, full, or a private window); it needs storage that survives the redirect.'
+    case 'popup_blocked':
+      return 'The browser blocked the sign-in window: open it from a click, before any await.'
+    case 'popup_closed':
+      return 'The sign-in window closed before it answered; sign in again.'
   }
 }

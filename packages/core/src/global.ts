@@ -2,3 +2,5 @@
 // since a page loading one file cannot pick its parts.
 export * from './index'
 export { leaseLock } from './leaseLock'
+export { signInWithPopup } from './popup'
+export { forResource } from './resources'

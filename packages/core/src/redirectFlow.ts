@@ -4,6 +4,7 @@ import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
 import { exchangeError, mayResendExchange } from './codeExchange'
 import type { ResolvedOptions } from './options'
+import { addOns } from './internals'
 import type { protocolFetch } from './protocolFetch'
 import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
@@ -46,7 +47,8 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
   const pendingKey = prefix + 'transactions'
   const redirects = new Map<string, Promise<RedirectResult>>()
 
-  const signIn = async ({ appState, returnTo, prompt, loginHint, scope = config.scope, extraParams }: SignInOptions = {}) => {
+  // `go`, for the popup add-on only: where the URL goes instead of this page's address.
+  const signIn = async ({ appState, returnTo, prompt, loginHint, scope = config.scope, extraParams }: SignInOptions = {}, go?: (url: string) => void) => {
     if (returnTo !== undefined && !isSameOriginPath(returnTo)) throw new TypeError('"returnTo" must be a same-origin path')
     await sessions.start()
     // An option left out leaves the same parameter given among the extra ones.
@@ -63,7 +65,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
           prompt: prompt ?? extra.prompt,
           login_hint: loginHint ?? extra.login_hint,
         },
-        { appState, returnTo, scope },
+        { appState, returnTo, scope, popup: go && true },
         now(),
         config.signInTimeoutSeconds * 1000,
       )
@@ -72,7 +74,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       // A transaction kept only in this page's memory would not survive the redirect.
       if (storage.failure) throw new AuthError('storage_unavailable', undefined, { cause: storage.failure.error })
       await forgetAbandoned(state, transaction.expiresAt).catch(() => {})
-      navigate(url)
+      ;(go ?? navigate)(url)
     } catch (error) {
       store.fail(error)
     }
@@ -102,6 +104,9 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       const key = transactionKey(expectedState)
       const transaction = await sessions.read<Transaction>(key, (record) => record.expiresAt > now())
       if (!transaction) throw new AuthError('state_mismatch')
+      // A popup's callback page hands the response to the page that opened it, which exchanges the code.
+      const handOver = transaction.popup && addOns.popup?.(url, () => sessions.storage.del(key))
+      if (handOver) return await handOver
       // One transaction, one code exchange.
       await sessions.storage.del(key)
       const { nonce, verifier } = transaction

@@ -45,7 +45,8 @@ export function createRefresher({ sessions, store, expiry, exchange, client }: R
         // The previous holder may have refreshed (or ended) the session: storage has the truth.
         const stored = await sessions.readSession()
         const held = sessions.current()
-        if (held && stored?.accessToken !== held.accessToken) {
+        // A refresh token rotated by another tab (a token for another API) counts as a change too.
+        if (held && (stored?.accessToken !== held.accessToken || stored.refreshToken !== held.refreshToken)) {
           if (!stored) {
             sessions.apply(undefined, { type: 'signedOut', reason: 'session_expired' })
             throw new AuthError('login_required')

@@ -97,7 +97,7 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     // Nothing stored: the session in hand was replaced by another tab's sign-in, which has ended since.
     if (!stored) {
       if (session && !local) end()
-    } else if (type !== 'signedOut' && stored.accessToken !== session?.accessToken) {
+    } else if (type !== 'signedOut' && (stored.accessToken !== session?.accessToken || stored.refreshToken !== session.refreshToken)) {
       adopt(stored, type === 'tokensUpdated' ? 'otherTab' : undefined)
     }
   }

@@ -8,6 +8,8 @@ import { AuthProvider, useAuth, useAuthClient } from '@pkce-auth/react'
 import { createTelnyxClient } from '@pkce-auth/telnyx'
 import globalScriptUrl from '@pkce-auth/core/global?url'
 import { leaseLock } from '@pkce-auth/core/lease-lock'
+import { signInWithPopup } from '@pkce-auth/core/popup'
+import { forResource } from '@pkce-auth/core/resources'
 
 const issuer = import.meta.env.VITE_ISSUER
 
@@ -17,7 +19,9 @@ const describe = (error: unknown) =>
 function Account() {
   const auth = useAuth()
   const client = useAuthClient()
-  const telnyx = useMemo(() => createTelnyxClient({ auth: client }, { baseUrl: `${issuer}/v2` }), [client])
+  // The Telnyx API's own token (RFC 8707) from the resources add-on: the handle reaches the provider's
+  // client only if the add-on's entry shares the core's module with it.
+  const telnyx = useMemo(() => createTelnyxClient({ auth: forResource(client, `${issuer}/v2`) }, { baseUrl: `${issuer}/v2` }), [client])
   const [output, setOutput] = useState('')
   const run = (task: () => Promise<string>) => task().then(setOutput, (error: unknown) => setOutput(`failed: ${describe(error)}`))
 
@@ -36,6 +40,7 @@ function Account() {
       <p id="status">{auth.status}</p>
       {auth.status === 'signedIn' && <p id="user">{String(auth.user?.name)}</p>}
       <button id="sign-in" onClick={() => void auth.signIn().catch(() => {})}>Sign in</button>
+      <button id="sign-in-popup" onClick={() => void signInWithPopup(client).catch(() => {})}>Sign in (popup)</button>
       <button id="sign-out" onClick={() => void auth.signOut()}>Sign out</button>
       <button id="list-grants" onClick={() => run(listGrants)}>List grants</button>
       <button id="errors" onClick={() => run(errors)}>Errors</button>
