@@ -8,6 +8,7 @@ const pkg = (name: string, file = 'index') => fileURLToPath(new URL(`./packages/
 // first: an alias also matches the names below it.
 export const alias = {
   '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
+  '@pkce-auth/core/dpop': pkg('core', 'dpop'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
   '@pkce-auth/telnyx': pkg('telnyx'),

@@ -2,3 +2,4 @@
 // since a page loading one file cannot pick its parts.
 export * from './index'
 export { leaseLock } from './leaseLock'
+export { dpop } from './dpop'

@@ -4,6 +4,7 @@ import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
 import { exchangeError, mayResendExchange } from './codeExchange'
 import type { ResolvedOptions } from './options'
+import { hook } from './plugins'
 import type { protocolFetch } from './protocolFetch'
 import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
@@ -55,6 +56,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         {
           ...config.extraAuthorizationParams,
           ...extraParams,
+          ...(await hook(config.plugins, 'authorize')?.()),
           client_id: clientId,
           redirect_uri: redirectUri,
           scope,
