@@ -182,6 +182,16 @@ describe('dpop', () => {
     })
   })
 
+  it('gives two tabs signing in at once one key: get-or-create runs under the cross-tab lock', async () => {
+    const a = dpopClient()
+    const b = createTestClient({ plugins: [dpop()], mock: a.mock, clientId: a.clientId })
+    await Promise.all([a.auth.signIn(), b.auth.signIn()])
+    const jkts = [a, b].map((test) => new URL(test.navigate.mock.lastCall![0]).searchParams.get('dpop_jkt'))
+    expect(jkts[0]).toBeTruthy()
+    expect(jkts[1]).toBe(jkts[0])
+    expect((await storedKey(a.clientId))!.jkt).toBe(jkts[0])
+  })
+
   it('deletes the key on sign-out before signOut resolves, and revokes with proofs', async () => {
     const test = dpopClient()
     await test.signIn()
