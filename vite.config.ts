@@ -12,6 +12,7 @@ export const alias = {
   '@pkce-auth/core/lease-lock': pkg('core', 'leaseLock'),
   '@pkce-auth/core/popup': pkg('core', 'popup'),
   '@pkce-auth/core/resources': pkg('core', 'resources'),
+  '@pkce-auth/core/dpop': pkg('core', 'dpop'),
   '@pkce-auth/core': pkg('core'),
   '@pkce-auth/react': pkg('react'),
   '@pkce-auth/vue': pkg('vue'),

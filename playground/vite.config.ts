@@ -6,7 +6,7 @@ import type { Plugin } from 'vite'
 import { buildScriptTag } from '../scripts/scriptTagBuild.mjs'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
-const pkg = (name: string) => here(`../packages/${name}/src/index.ts`)
+const pkg = (name: string, file = 'index') => here(`../packages/${name}/src/${file}.ts`)
 
 /**
  * The script-tag build of the core, `window.PkceAuth`, made from source as `npm run build` makes it:
@@ -46,7 +46,9 @@ export default defineConfig({
   root: here('.'),
   plugins: [react(), scriptTagBuild()],
   resolve: {
+    // Subpath entries first: an alias also matches the names below it.
     alias: {
+      '@pkce-auth/core/dpop': pkg('core', 'dpop'),
       '@pkce-auth/core': pkg('core'),
       '@pkce-auth/react': pkg('react'),
       '@pkce-auth/telnyx': pkg('telnyx'),

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 // Built in dependency order: a package's declarations are checked against its dependencies' built ones.
 const packages = ['core', 'react', 'vue', 'svelte', 'telnyx', 'mock-server']
 // Entry points (dist name → source file) where a package has more than `index`: the core's add-ons.
-const entries = { core: { index: 'index', 'lease-lock': 'leaseLock', popup: 'popup', resources: 'resources' } }
+const entries = { core: { index: 'index', 'lease-lock': 'leaseLock', popup: 'popup', resources: 'resources', dpop: 'dpop' } }
 
 for (const name of packages) {
   const dir = join(root, 'packages', name)

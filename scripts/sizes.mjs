@@ -14,6 +14,7 @@ const alias = {
   '@pkce-auth/core/lease-lock': `${root}packages/core/src/leaseLock.ts`,
   '@pkce-auth/core/popup': `${root}packages/core/src/popup.ts`,
   '@pkce-auth/core/resources': `${root}packages/core/src/resources.ts`,
+  '@pkce-auth/core/dpop': `${root}packages/core/src/dpop.ts`,
   '@pkce-auth/core': `${root}packages/core/src/index.ts`,
   '@pkce-auth/react': `${root}packages/react/src/index.ts`,
   '@pkce-auth/vue': `${root}packages/vue/src/index.ts`,
@@ -34,13 +35,17 @@ export const budgets = {
   // Issue 15 adds ~155 B that every app pays for the add-ons it may import: the popup mark in the
   // callback and `signIn`'s hand-off (~60 B), the two popup error sentences (~47 B), the add-ons'
   // registry of a client's parts (~35 B), following a refresh token rotated elsewhere (~12 B).
-  core: 17_700,
-  react: 18_650,
-  // Every add-on is in it: popup ~500 B, resources ~600 B.
-  scriptTag: 18_450,
+  // Issue 14 adds ~140 B for the add-on hooks DPoP needs in the core (setup, authorize parameters, the
+  // token request wrapper in the exchange and the revocation, the session-end hook, auth.fetch's retry).
+  core: 17_900,
+  react: 18_850,
+  // Every add-on is in it: popup ~500 B, resources ~600 B, dpop ~1,400 B.
+  scriptTag: 19_950,
   'lease-lock': 300,
   popup: 500,
   resources: 600,
+  // Issue 14 asked for +2,000 B (a prototype measured ~1.9 kB).
+  dpop: 2_000,
   // Adapters as the growth of the core app (issue #17's target: ≤ 1,200 B), set at what they measure plus ~100 B.
   vue: 1_150,
   svelte: 500,
@@ -113,6 +118,12 @@ document.querySelector('#popup').onclick = () => signInWithPopup(auth)`),
     addOn: true,
     code: coreApp(`import { forResource } from '@pkce-auth/core/resources'
 document.querySelector('#api').onclick = () => forResource(auth, 'https://api.example').fetch('https://api.example/me')`),
+  },
+  {
+    key: 'dpop',
+    name: 'add-on: dpop (core app + dpop())',
+    addOn: true,
+    code: coreApp(`import { dpop } from '@pkce-auth/core/dpop'`, ', plugins: [dpop()]'),
   },
 ]
 const external = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client', 'vue', 'vue-router', 'svelte', 'svelte/reactivity', 'svelte/store']

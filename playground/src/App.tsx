@@ -2,6 +2,7 @@ import { useAuth } from '@pkce-auth/react'
 import type { AuthClient } from '@pkce-auth/react'
 import type { TelnyxClient } from '@pkce-auth/telnyx'
 import { ApiPanel } from './ApiPanel'
+import { DpopCard } from './DpopCard'
 import { configQuery } from './config'
 import type { PlaygroundConfig } from './config'
 import { errorText } from './errorText'
@@ -77,6 +78,7 @@ export function App({ auth, telnyx, config }: Omit<PanelProps, 'note'>) {
             <>
               <SessionCard {...props} />
               <ApiPanel {...props} />
+              <DpopCard config={config} />
               <FaultPanel {...props} />
             </>
           )}

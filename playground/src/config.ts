@@ -4,6 +4,8 @@ export interface PlaygroundConfig {
   clientId: string
   /** Seconds before expiry that the core refreshes (its default is 60). */
   refreshLeewaySeconds?: number
+  /** DPoP (`?dpop=1`): the `dpop()` add-on; the mock server must run with `--dpop` (`npm run dev -- --dpop`). */
+  dpop?: boolean
 }
 
 declare global {
@@ -26,15 +28,17 @@ export function readConfig(): PlaygroundConfig {
   if (query.has('issuer')) given.issuer = query.get('issuer')!
   if (query.has('clientId')) given.clientId = query.get('clientId')!
   if (query.has('leeway')) given.refreshLeewaySeconds = Number(query.get('leeway'))
+  if (query.has('dpop')) given.dpop = query.get('dpop') === '1'
   sessionStorage.setItem(KEY, JSON.stringify(given))
   return { ...defaults, ...given, ...window.__PLAYGROUND_CONFIG__ }
 }
 
 /** The query that opens the playground with this config in a fresh tab ('' for the defaults). */
-export function configQuery({ issuer, clientId, refreshLeewaySeconds }: PlaygroundConfig): string {
+export function configQuery({ issuer, clientId, refreshLeewaySeconds, dpop }: PlaygroundConfig): string {
   const query = new URLSearchParams()
   if (issuer !== defaults.issuer) query.set('issuer', issuer)
   if (clientId !== defaults.clientId) query.set('clientId', clientId)
   if (refreshLeewaySeconds !== undefined) query.set('leeway', String(refreshLeewaySeconds))
+  if (dpop) query.set('dpop', '1')
   return query.size ? `?${query}` : ''
 }

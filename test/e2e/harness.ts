@@ -34,6 +34,8 @@ export interface HarnessOptions {
   mockOptions?: MockServerOptions
   /** Extra options for `createAuthClient` in the page (JSON only), e.g. `{ refreshLeewaySeconds: 5 }`. */
   clientOptions?: Record<string, unknown>
+  /** The page's `plugins`, as script source over `PkceAuth` (which has every add-on), e.g. `'[PkceAuth.dpop()]'`. */
+  plugins?: string
   /**
    * A browser from {@link launchBrowser} to open this harness's context in, so that many harnesses
    * share one Chromium; `close()` then closes only the context. By default the harness launches its own.
@@ -156,7 +158,10 @@ export function launchBrowser(): Promise<Browser> {
 
 let bundle: Promise<string> | undefined
 
-/** The core and its add-ons as the script-tag bundle (`window.PkceAuth`, from global.ts), built once per process (the interop suite loads it too). */
+/**
+ * The core as a script-tag bundle (`window.PkceAuth`, the core and every add-on, as `pkce-auth.global.js`),
+ * built once per process (the interop suite loads it too).
+ */
 export function coreBundle() {
   bundle ??= build({
     entryPoints: [fileURLToPath(new URL('../../packages/core/src/global.ts', import.meta.url))],
@@ -175,7 +180,7 @@ export function coreBundle() {
 // The app: creates a client, handles a callback, and records every state (and event) for the test to
 // read. Its clock is the page's `Date.now()` plus `window.clockOffsetMs`, which a test moves forward to
 // stand for time the tab spent asleep.
-export const appPage = (config: Record<string, unknown>) => `<!doctype html>
+export const appPage = (config: Record<string, unknown>, plugins = '[]') => `<!doctype html>
 <meta charset="utf-8">
 <title>pkce-auth e2e</title>
 <script>window.scriptStart = performance.now()</script>
@@ -191,6 +196,7 @@ export const appPage = (config: Record<string, unknown>) => `<!doctype html>
     ...${JSON.stringify(config)},
     redirectUri: location.origin + '/callback',
     now: () => Date.now() + window.clockOffsetMs,
+    plugins: ${plugins},
   })
   window.auth = auth
   window.states = [snapshot(auth.getState())]
@@ -236,7 +242,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       response.end(script)
     } else if (pathname === '/app.html' || pathname === '/callback') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-      response.end(appPage(config))
+      response.end(appPage(config, options.plugins))
     } else if (pathname === '/favicon.ico') {
       response.writeHead(204).end()
     } else {

@@ -191,6 +191,22 @@ describe('playground in Chromium', () => {
     expect(playground.pageErrors(page)).toEqual([])
   })
 
+  it('with its DPoP switch on, shows the token type and the proof header of the last API call', async () => {
+    const dpopMock = await playground.startMock({ dpop: true })
+    const { page } = await freshTab('/', dpopMock, { dpop: true })
+    await signInThroughConsent(page)
+    await expect.poll(() => status(page).textContent()).toBe('Signed in')
+    await expect.poll(() => page.locator('#dpop-scheme').textContent()).toBe('DPoP')
+    expect(await page.locator('#dpop h2').textContent()).toBe('DPoP on')
+    expect(await page.locator('#dpop-proof').textContent()).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
+    // The bound token was accepted: the mock refuses it as Bearer, or with a proof it cannot verify.
+    // (StrictMode loads the list twice.)
+    const grantCalls = () => dpopMock.mock.requests.list().filter((entry) => entry.path === '/v2/oauth_grants' && entry.method === 'GET')
+    await expect.poll(() => grantCalls().length).toBeGreaterThan(0)
+    expect(grantCalls().map((entry) => entry.status)).toEqual(grantCalls().map(() => 200))
+    expect(playground.pageErrors(page)).toEqual([])
+  })
+
   it('saves a screenshot of the signed-in playground', async () => {
     // Two-minute tokens, as `npm run dev` has them.
     const { page } = await freshTab('/', await playground.startMock({ accessTokenTtl: 120 }))

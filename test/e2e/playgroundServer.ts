@@ -44,7 +44,7 @@ export interface Playground {
   /** Starts a mock server whose client accepts the playground's redirect URIs. */
   startMock(options?: MockServerOptions): Promise<PlaygroundMock>
   /** A fresh browser context (own storage) whose pages use `mock` as their issuer. */
-  newContext(mock: PlaygroundMock, config?: { refreshLeewaySeconds?: number }): Promise<BrowserContext>
+  newContext(mock: PlaygroundMock, config?: { refreshLeewaySeconds?: number; dpop?: boolean }): Promise<BrowserContext>
   /** Uncaught exceptions of a page opened with {@link Playground.open}. */
   pageErrors(page: Page): string[]
   /** Opens `path` in a new tab of `context`, recording its uncaught exceptions. */

@@ -195,3 +195,37 @@ describe('a token endpoint without CORS', () => {
     expect(await i.state(page)).toMatchObject({ status: 'signedOut', reason: 'callback_failed', error: { code: 'exchange_failed' } })
   })
 })
+
+describe('DPoP (RFC 9449) required, with server nonces', () => {
+  const dpopProvider = {
+    provider: { features: { dPoP: { enabled: true, nonceSecret: Buffer.alloc(32, 7), requireNonce: () => true } } },
+    clientMetadata: { dpop_bound_access_tokens: true },
+    plugins: '[PkceAuth.dpop()]',
+  }
+
+  it('signs in, refreshes and calls userinfo with proofs, answering each use_dpop_nonce once', async () => {
+    const i = await start(dpopProvider)
+    const page = await signedIn(i)
+    expect(await i.state(page)).toMatchObject({ status: 'signedIn' })
+    const exchanges = posts(i, '/token')
+    // The first token request learns the nonce (use_dpop_nonce), the second succeeds; no more.
+    expect(exchanges).toHaveLength(2)
+    const { token, error } = await i.getAccessToken(page, { forceRefresh: true })
+    expect(error).toBeUndefined()
+    expect(posts(i, '/token')).toHaveLength(3)
+    const status = await page.evaluate(
+      (url) => (window as unknown as { auth: { fetch(url: string): Promise<Response> } }).auth.fetch(url).then((r) => r.status),
+      `${i.issuer}/me`,
+    )
+    expect(status).toBe(200)
+    expect(token).toBeTruthy()
+  })
+
+  it('refuses to sign in without a proof: the same provider, a client without dpop()', async () => {
+    const i = await start({ ...dpopProvider, plugins: '[]' })
+    const page = await i.openTab()
+    // oidc-provider: "grant request is invalid" for a DPoP-bound client's request without a proof.
+    expect(await i.signIn(page)).toMatchObject({ code: 'invalid_grant' })
+    expect(await i.state(page)).toMatchObject({ status: 'signedOut' })
+  })
+})

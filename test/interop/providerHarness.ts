@@ -27,6 +27,10 @@ export interface InteropOptions {
    * included, with a 404 without CORS headers, as Keycloak before 26.4 does.
    */
   mountPath?: string
+  /** Metadata of the app's client over the base one (e.g. `{ dpop_bound_access_tokens: true }`). */
+  clientMetadata?: Record<string, unknown>
+  /** The page's `plugins`, as script source over `PkceAuth` (e.g. `'[PkceAuth.dpop()]'`). */
+  plugins?: string
 }
 
 /** A request that reached the provider's server (the path as sent, mount included). */
@@ -88,7 +92,7 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
       hold = undefined
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>held</title>')
     } else if (pathname === '/app.html' || pathname === '/callback') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(appPage(pageConfig))
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(appPage(pageConfig, options.plugins))
     } else {
       response.writeHead(404).end()
     }
@@ -121,6 +125,7 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
       redirect_uris: [`${appUrl}/callback`],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
+      ...options.clientMetadata,
     }],
     cookies: { keys: ['interop-suite'] },
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },

@@ -53,6 +53,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     store,
     expiry,
     lock: hook(plugins, 'lock'),
+    ended: hook(plugins, 'ended'),
     changed: () => scheduler.schedule(),
   })
   const http = protocolFetch(config.fetch, config.retry, (error) => store.emit('error', { error, willRetry: true }))
@@ -68,7 +69,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     oauth.checkProtocol(url, !isLoopback(url))
     return url
   }
-  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource })
+  hook(plugins, 'setup')?.(prefix, sessions, server, config)
+  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource, tokens: hook(plugins, 'tokens') })
   const { token, online } = createRefresher({ sessions, store, expiry, exchange, client })
   const scheduler = createScheduler({ expiry, current: sessions.current, renew: () => token(undefined, false, 'scheduled'), online })
   const redirect = createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http })
@@ -101,7 +103,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     ...redirect,
     getAccessToken,
     getAuthorizationHeaders,
-    fetch: bearerFetch(getAuthorizationHeaders, config.fetch),
+    fetch: bearerFetch(getAuthorizationHeaders, config.fetch, hook(plugins, 'retry')),
     signOut: createSignOut({ config, client, sessions, server, http, endpoint }),
     getState: () => (sessions.start(), store.getState()),
     subscribe: (listener) => listen('change', listener),

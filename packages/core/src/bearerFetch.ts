@@ -1,3 +1,4 @@
+import type { AuthPlugin } from './plugins'
 import type { AuthClient } from './types'
 
 /**
@@ -11,6 +12,7 @@ import type { AuthClient } from './types'
 export const bearerFetch = (
   authorize: AuthClient['getAuthorizationHeaders'],
   fetchFn: (request: Request) => Promise<Response>,
+  retry?: AuthPlugin['retry'],
 ) =>
   async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init)
@@ -22,7 +24,9 @@ export const bearerFetch = (
       return fetchFn(attempt)
     }
     const sent = await authorize(target)
-    const response = await send(sent)
+    let response = await send(sent)
+    // Once at most (a DPoP nonce the server asked for): a second refusal is the answer.
+    if (retry?.(response, target)) response = await send(await authorize(target))
     // Refused: the challenge says `invalid_token`, or there is none, or a Bearer one without an error
     // code (Telnyx documents no challenge on its 401s). Another error or scheme is not about the token.
     const challenge = response.headers.get('www-authenticate') ?? ''

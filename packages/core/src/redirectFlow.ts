@@ -5,6 +5,7 @@ import { createAuthorizationRequest } from './authorizationRequest'
 import { exchangeError, mayResendExchange } from './codeExchange'
 import type { ResolvedOptions } from './options'
 import { addOns } from './internals'
+import { hook } from './plugins'
 import type { protocolFetch } from './protocolFetch'
 import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
@@ -58,6 +59,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         endpoint((await server()).authorization_endpoint),
         {
           ...extra,
+          ...(await hook(config.plugins, 'authorize')?.()),
           client_id: clientId,
           redirect_uri: redirectUri,
           scope,

@@ -5,7 +5,7 @@ import { createClientStorage } from './clientStorage'
 import type { Expiry } from './expiry'
 import { createGeneration } from './generation'
 import type { AuthClientOptions } from './options'
-import type { LockFallback } from './plugins'
+import type { AuthPlugin, LockFallback } from './plugins'
 import { createRenewal } from './renewal'
 import { createSerialQueue } from './serialQueue'
 import type { Session } from './session'
@@ -29,6 +29,8 @@ export interface SessionStoreOptions {
   expiry: Expiry
   /** Where Web Locks are missing: an add-on's lock (`leaseLock`), else none. */
   lock?: LockFallback
+  /** An add-on's hook on the session's end here (DPoP: its key goes). */
+  ended?: AuthPlugin['ended']
   /** Called after every change of the session in hand (to schedule its renewal). */
   changed: () => void
 }
@@ -40,7 +42,7 @@ export interface SessionStoreOptions {
  * it is shown; a write that a sign-out overtook is taken back; this tab's own change writes last;
  * other tabs' messages are read one at a time, from storage, which has the last word.
  */
-export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, changed }: SessionStoreOptions) {
+export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, changed }: SessionStoreOptions) {
   const key = name + ':session'
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
@@ -143,6 +145,7 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     } else {
       apply(undefined, { type: 'signedOut', reason: message.reason as SignOutReason, error })
       await storage.del(key)
+      await onEnd?.()
     }
     tabs()?.post({ ...message, id: (next ?? ended)?.id })
   }

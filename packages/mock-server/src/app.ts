@@ -57,6 +57,12 @@ export function createApp(server: ServerContext): Hono<AppEnv> {
     })
   })
   app.use(corsMiddleware(server.clients))
+  // RFC 9449 §8-9: with nonces on, every answer carries the current one, so a client keeps up with rotation.
+  app.use(async (c, next) => {
+    await next()
+    const nonce = c.req.path.startsWith('/__mock/') ? undefined : server.dpop?.nonce()
+    if (nonce) c.res.headers.set('DPoP-Nonce', nonce)
+  })
   app.use(
     bodyReader(maxBodyBytes, (c) =>
       oauthPaths.test(c.req.path)

@@ -41,6 +41,7 @@ export function approveAuthorization(
     codeChallenge: pending.codeChallenge,
     codeChallengeMethod: pending.codeChallengeMethod,
     nonce: pending.nonce,
+    dpopJkt: pending.dpopJkt,
     expiresAt: Date.now() + server.config.codeTtl * 1000,
   })
   return withParams(pending.redirectUri, {

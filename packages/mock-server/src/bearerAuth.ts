@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { AppEnv } from './appEnv'
+import { dpopAlgorithms } from './dpopProof'
 import { telnyxErrorBody } from './errors'
 import type { ServerContext } from './serverContext'
 
@@ -12,6 +13,8 @@ export interface BearerPrincipal {
   clientId: string | undefined
   scopes: string[]
   grantId: string | undefined
+  /** The DPoP key an access token is bound to (`cnf.jkt`), if any. */
+  jkt?: string | undefined
 }
 
 /** The outcome of checking a request's bearer credential. */
@@ -25,9 +28,9 @@ export interface BearerRequirement {
 
 const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`
 
-/** The RFC 6750 §2.1 `b64token` of an `Authorization: Bearer` header, or `undefined`. */
-export function bearerCredential(header: string | undefined): string | undefined {
-  return header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header)?.[1] : undefined
+/** The RFC 6750 §2.1 `b64token` of an `Authorization: Bearer` (or, with `scheme`, `DPoP`) header, or `undefined`. */
+export function bearerCredential(header: string | undefined, scheme = 'Bearer'): string | undefined {
+  return header ? new RegExp(`^${scheme} +([A-Za-z0-9\\-._~+/]+=*) *$`, 'i').exec(header)?.[1] : undefined
 }
 
 /**
@@ -49,8 +52,15 @@ export async function authenticateBearer(
     c.header('WWW-Authenticate', `Bearer ${challenge.join(', ')}`)
     return { ok: false, response: c.json(telnyxErrorBody(401, 'An access token is required.'), 401) }
   }
-  const credential = bearerCredential(header)
+  const dpop = server.dpop && /^DPoP /i.test(header) ? await checkDpop(c, server, header) : undefined
+  if (dpop && !dpop.ok) return dpop
+  const credential = dpop ? dpop.credential : bearerCredential(header)
   const principal = credential === undefined ? undefined : await findPrincipal(server, credential, apiKey)
+  const bindingProblem = principal && keyProblem(principal.jkt, dpop?.jkt)
+  if (bindingProblem) {
+    c.header('WWW-Authenticate', dpopChallenge('invalid_token', bindingProblem))
+    return { ok: false, response: c.json(telnyxErrorBody(401, `${bindingProblem}.`), 401) }
+  }
   if (!principal) {
     const description = 'The access token is invalid, expired or revoked'
     c.header('WWW-Authenticate', `Bearer ${[...challenge, 'error="invalid_token"', `error_description=${quote(description)}`].join(', ')}`)
@@ -76,5 +86,27 @@ async function findPrincipal(server: ServerContext, credential: string, apiKey: 
   }
   const token = await server.tokens.authenticate(credential)
   if (!token) return undefined
-  return { kind: 'accessToken', userId: token.userId, clientId: token.clientId, scopes: token.scopes, grantId: token.grantId }
+  return { kind: 'accessToken', userId: token.userId, clientId: token.clientId, scopes: token.scopes, grantId: token.grantId, jkt: token.jkt }
+}
+
+/** RFC 9449 §7.1: a bound token is refused as Bearer (the way a stolen one is sent) and with another key's proof. */
+function keyProblem(boundTo: string | undefined, provedBy: string | undefined): string | undefined {
+  if (boundTo === provedBy) return undefined
+  if (boundTo === undefined) return 'The access token is not DPoP-bound: send it as Bearer'
+  if (provedBy === undefined) return 'The access token is DPoP-bound: send it as "Authorization: DPoP" with a proof'
+  return 'The DPoP proof is signed by another key than the access token is bound to'
+}
+
+const dpopChallenge = (error: string, description: string) =>
+  `DPoP error=${quote(error)}, error_description=${quote(description)}, algs=${quote(dpopAlgorithms.join(' '))}`
+
+/** Checks an `Authorization: DPoP` request's proof (RFC 9449 §7): its method, URL and `ath`, and the nonce when on. */
+async function checkDpop(c: Context<AppEnv>, server: ServerContext, header: string) {
+  const credential = bearerCredential(header, 'DPoP')
+  const check = credential === undefined
+    ? ({ ok: false, error: 'invalid_token', description: 'The DPoP access token is malformed' } as const)
+    : await server.dpop!.verify(c.req.header('dpop'), { method: c.req.method, url: c.req.url, accessToken: credential })
+  if (check.ok) return { ok: true as const, credential, jkt: check.jkt }
+  c.header('WWW-Authenticate', dpopChallenge(check.error, check.description))
+  return { ok: false as const, response: c.json(telnyxErrorBody(401, `${check.description}.`), 401) }
 }

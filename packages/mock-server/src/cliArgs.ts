@@ -14,6 +14,8 @@ export interface CliArgs {
   accessTokenTtl: number | undefined
   autoApprove: boolean
   issParameter: boolean
+  dpop: boolean
+  dpopNonce: boolean
   help: boolean
 }
 
@@ -40,6 +42,8 @@ export const usage = `Usage: pkce-auth-mock-server [options]
   --api-key KEY          accept KEY as a Telnyx API key (16+ characters); repeatable
   --auto-approve         skip the consent page
   --iss                  add RFC 9207 "iss" to authorization responses
+  --dpop                 RFC 9449 DPoP: proofs checked, tokens bound (off by default, as at Telnyx)
+  --dpop-nonce           with --dpop: require server nonces (implies --dpop)
   --help                 show this text`
 
 /** Parses `process.argv.slice(2)`; throws a `TypeError` naming a bad or unknown flag. */
@@ -54,6 +58,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     accessTokenTtl: undefined,
     autoApprove: false,
     issParameter: false,
+    dpop: false,
+    dpopNonce: false,
     help: false,
   }
   const queue = [...argv]
@@ -87,6 +93,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       case '--access-token-ttl': args.accessTokenTtl = integer(1, 10 * 365 * 24 * 3600); break
       case '--auto-approve': args.autoApprove = true; break
       case '--iss': args.issParameter = true; break
+      case '--dpop': args.dpop = true; break
+      case '--dpop-nonce': args.dpop = args.dpopNonce = true; break
       case '--help': case '-h': args.help = true; break
       default: throw new TypeError(`unknown option ${arg}`)
     }
@@ -104,5 +112,6 @@ export function cliServerOptions(args: CliArgs): MockServerOptions {
     ...(args.accessTokenTtl === undefined ? {} : { accessTokenTtl: args.accessTokenTtl }),
     autoApprove: args.autoApprove,
     issParameter: args.issParameter,
+    ...(args.dpop ? { dpop: true, dpopNonce: args.dpopNonce } : {}),
   }
 }

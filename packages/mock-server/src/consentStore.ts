@@ -10,6 +10,8 @@ export interface PendingAuthorization {
   codeChallenge: string | undefined
   codeChallengeMethod: 'plain' | 'S256' | undefined
   nonce: string | undefined
+  /** RFC 9449 §10 `dpop_jkt`, carried to the code. */
+  dpopJkt?: string | undefined
   /** The user a `login_hint` named; the consent page signs in as them instead of the default user. */
   loginHint: string | undefined
   expiresAt: number

@@ -16,8 +16,8 @@ function policyFor(path: string): CorsPolicy {
 }
 
 const allowMethods = 'GET, POST, PUT, DELETE, OPTIONS'
-const allowHeaders = 'Authorization, Content-Type, Accept'
-const exposeHeaders = 'WWW-Authenticate, Retry-After, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset'
+const allowHeaders = 'Authorization, Content-Type, Accept, DPoP'
+const exposeHeaders = 'WWW-Authenticate, DPoP-Nonce, Retry-After, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset'
 
 /**
  * CORS: public endpoints answer any origin with `*`; the token, revocation, introspection and registration

@@ -14,6 +14,8 @@ export type OAuthErrorCode =
   | 'invalid_redirect_uri'
   | 'server_error'
   | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 /** Telnyx's `errors[]` codes, by HTTP status. */
 export const telnyxErrors = {

@@ -24,6 +24,8 @@ export interface AuthorizationCode {
   codeChallenge: string | undefined
   codeChallengeMethod: 'plain' | 'S256' | undefined
   nonce: string | undefined
+  /** RFC 9449 §10: the thumbprint of the key the token request's proof must use (`dpop_jkt`). */
+  dpopJkt?: string | undefined
   expiresAt: number
   used: boolean
 }
@@ -43,6 +45,8 @@ export interface AccessTokenRecord {
   issuedAt: number
   expiresAt: number
   revoked: boolean
+  /** The DPoP key it is bound to (`cnf.jkt`), if any. */
+  jkt?: string | undefined
 }
 
 /** A refresh token; `rotated` once it has been exchanged, which makes a second use a theft signal. */
@@ -57,6 +61,8 @@ export interface RefreshTokenRecord {
   expiresAt: number
   rotated: boolean
   revoked: boolean
+  /** The DPoP key a public client's refresh token is bound to (RFC 9449 §5): its refresh needs a proof by it. */
+  jkt?: string | undefined
 }
 
 /** What taking a code or refresh token found: the record (now consumed), a replay (now revoked), or nothing. */

@@ -5,6 +5,7 @@ import type { AppEnv } from './appEnv'
 import { createClientStore } from './clientStore'
 import type { ClientStore } from './clientStore'
 import { createConsentStore } from './consentStore'
+import { createDpopVerifier } from './dpopProof'
 import { createFaultStore } from './faultStore'
 import type { FaultStore } from './faultStore'
 import { sleep } from './faultResponse'
@@ -86,6 +87,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     registrationLimiter: createRateLimiter(config.registrationRateLimit),
     portalSessions: createPortalSessionStore(),
     apiKeys: createApiKeyStore(options.apiKeys ?? [], users),
+    dpop: config.dpop ? createDpopVerifier({ nonceTtlMs: config.dpopNonceTtl === undefined ? undefined : config.dpopNonceTtl * 1000 }) : undefined,
   }
   const app = createApp(server)
   let listeningUrl: string | undefined

@@ -68,6 +68,15 @@ export interface MockServerOptions {
   apiKeys?: Array<string | MockApiKeySeed>
   /** `POST /v2/oauth/register`, for everybody together. Default 60 per 60 s; `false` disables it. */
   registrationRateLimit?: { limit: number; windowSeconds: number } | false
+  /**
+   * RFC 9449 DPoP, as oidc-provider does it: proofs checked at the token endpoint and on the API, tokens
+   * bound to the proof's key (`cnf.jkt`, `token_type: DPoP`). Default `false`: Telnyx advertises no DPoP.
+   */
+  dpop?: boolean
+  /** With `dpop`: require server nonces (`use_dpop_nonce`, `DPoP-Nonce`), rotated every `dpopNonceTtl` seconds. Default `false`. */
+  dpopNonce?: boolean
+  /** Seconds between nonce rotations; default 300. */
+  dpopNonceTtl?: number
 }
 
 /** The options with defaults applied. */
@@ -80,6 +89,9 @@ export interface MockServerConfig {
   registrationRateLimit: { limit: number; windowSeconds: number } | false
   issParameter: boolean
   autoApprove: boolean
+  dpop: boolean
+  /** Nonce rotation in seconds; `undefined` when nonces are off. */
+  dpopNonceTtl: number | undefined
 }
 
 /** The scopes every client may ask for unless seeded otherwise. */
@@ -123,5 +135,7 @@ export function resolveConfig(options: MockServerOptions): MockServerConfig {
     registrationRateLimit: limit('registrationRateLimit', options.registrationRateLimit, { limit: 60, windowSeconds: 60 }),
     issParameter: options.issParameter ?? false,
     autoApprove: options.autoApprove ?? false,
+    dpop: options.dpop ?? false,
+    dpopNonceTtl: options.dpop && options.dpopNonce ? positive('dpopNonceTtl', options.dpopNonceTtl, 300) : undefined,
   }
 }

@@ -1,6 +1,7 @@
 import type { ApiKeyStore } from './apiKeys'
 import type { ClientStore } from './clientStore'
 import type { ConsentStore } from './consentStore'
+import type { DpopVerifier } from './dpopProof'
 import type { FaultStore } from './faultStore'
 import type { GrantStore } from './grantStore'
 import type { MockServerConfig } from './mockServerOptions'
@@ -27,6 +28,8 @@ export interface ServerContext {
   registrationLimiter: RateLimiter
   portalSessions: PortalSessionStore
   apiKeys: ApiKeyStore
+  /** Present when DPoP is on. */
+  dpop: DpopVerifier | undefined
 }
 
 /** Scopes the server advertises: the defaults plus every scope a client may ask for. */

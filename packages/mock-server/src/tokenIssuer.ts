@@ -23,7 +23,7 @@ export interface TokenSubject {
 /** The RFC 6749 §5.1 token response. */
 export interface TokenResponseBody {
   access_token: string
-  token_type: 'Bearer'
+  token_type: 'Bearer' | 'DPoP'
   expires_in: number
   refresh_token?: string
   scope: string
@@ -32,10 +32,16 @@ export interface TokenResponseBody {
 
 /** Signs and records tokens; every access token is tracked by `jti` so revocation reaches it. */
 export interface TokenIssuer {
-  /** Signs an access token and records it; resolves to the JWT. */
-  accessToken(subject: TokenSubject): Promise<string>
-  /** A full token response: access token, a refresh token when `refresh`, an ID token when `openid` is granted. */
-  tokenResponse(subject: TokenSubject, options: { refresh: boolean; nonce?: string | undefined }): Promise<TokenResponseBody>
+  /** Signs an access token (bound to the DPoP key `jkt` when given: `cnf.jkt`) and records it; resolves to the JWT. */
+  accessToken(subject: TokenSubject, jkt?: string): Promise<string>
+  /**
+   * A full token response: access token, a refresh token when `refresh`, an ID token when `openid` is granted.
+   * With `jkt` the access token is DPoP-bound (`token_type: DPoP`), and so is the refresh token when `bindRefresh`.
+   */
+  tokenResponse(
+    subject: TokenSubject,
+    options: { refresh: boolean; nonce?: string | undefined; jkt?: string | undefined; bindRefresh?: boolean },
+  ): Promise<TokenResponseBody>
   /** The record of a valid, unexpired, unrevoked access token whose grant and family are active, or `undefined`. */
   authenticate(token: string): Promise<AccessTokenRecord | undefined>
 }
@@ -52,7 +58,7 @@ export function createTokenIssuer(
   grants: GrantStore,
   users: UserStore,
 ): TokenIssuer {
-  const accessToken = async (subject: TokenSubject) => {
+  const accessToken = async (subject: TokenSubject, jkt?: string) => {
     const now = Date.now()
     const record: AccessTokenRecord = {
       jti: randomUuid(),
@@ -67,6 +73,7 @@ export function createTokenIssuer(
       issuedAt: epochSeconds(now),
       expiresAt: epochSeconds(now) + config.accessTokenTtl,
       revoked: false,
+      jkt,
     }
     const jwt = await keys.sign(
       {
@@ -78,6 +85,7 @@ export function createTokenIssuer(
         iat: record.issuedAt,
         exp: record.expiresAt,
         jti: record.jti,
+        ...(jkt === undefined ? {} : { cnf: { jkt } }),
       },
       accessTokenTyp,
     )
@@ -87,10 +95,10 @@ export function createTokenIssuer(
 
   return {
     accessToken,
-    async tokenResponse(subject, { refresh, nonce }) {
+    async tokenResponse(subject, { refresh, nonce, jkt, bindRefresh = false }) {
       const body: TokenResponseBody = {
-        access_token: await accessToken(subject),
-        token_type: 'Bearer',
+        access_token: await accessToken(subject, jkt),
+        token_type: jkt === undefined ? 'Bearer' : 'DPoP',
         expires_in: config.accessTokenTtl,
         scope: subject.scopes.join(' '),
       }
@@ -104,6 +112,7 @@ export function createTokenIssuer(
           scopes: subject.scopes,
           issuedAt: now,
           expiresAt: now + config.refreshTokenTtl,
+          jkt: bindRefresh ? jkt : undefined,
         }).token
       }
       const user = subject.userId === undefined ? undefined : users.get(subject.userId)

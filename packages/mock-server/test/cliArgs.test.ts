@@ -26,6 +26,12 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--client-id'])).toThrow(TypeError)
   })
 
+  it('turns DPoP on with --dpop, and nonces with --dpop-nonce (which implies --dpop); off by default', () => {
+    expect(cliServerOptions(parseCliArgs([]))).not.toHaveProperty('dpop')
+    expect(cliServerOptions(parseCliArgs(['--dpop']))).toMatchObject({ dpop: true, dpopNonce: false })
+    expect(cliServerOptions(parseCliArgs(['--dpop-nonce']))).toMatchObject({ dpop: true, dpopNonce: true })
+  })
+
   it('seeds one public client', () => {
     const options = cliServerOptions(parseCliArgs(['--client-id', 'mine', '--auto-approve']))
     expect(options.clients).toMatchObject([{ clientId: 'mine', clientType: 'public', redirectUris: playgroundRedirectUris }])

@@ -84,7 +84,7 @@ export async function openConsentPage(mock: MockServer, scope = 'admin') {
 export async function authorize(
   fetchFn: Fetch,
   base: string,
-  options: { clientId?: string; redirectUri?: string; scope?: string; state?: string; nonce?: string; allowed?: boolean; challenge: string },
+  options: { clientId?: string; redirectUri?: string; scope?: string; state?: string; nonce?: string; allowed?: boolean; challenge: string; dpopJkt?: string },
 ): Promise<URL> {
   const query = new URLSearchParams({
     response_type: 'code',
@@ -95,6 +95,7 @@ export async function authorize(
     code_challenge: options.challenge,
     code_challenge_method: 'S256',
     ...(options.nonce ? { nonce: options.nonce } : {}),
+    ...(options.dpopJkt ? { dpop_jkt: options.dpopJkt } : {}),
   })
   const response = await fetchFn(`${base}/v2/oauth/authorize?${query}`, { redirect: 'manual' })
   const location = response.headers.get('location')

@@ -16,6 +16,8 @@ import type { WellKnownResource } from './wellKnown'
  */
 export interface TokenSource {
   getAccessToken(options?: { forceRefresh?: boolean; minValidity?: number }): Promise<string>
+  /** When present (an `AuthClient`), every request carries its headers: with the `dpop()` add-on, a DPoP proof. */
+  getAuthorizationHeaders?(request: { method?: string; url: string | URL }, options?: { forceRefresh?: boolean }): Promise<Record<string, string>>
 }
 
 /**
@@ -67,7 +69,15 @@ function bearerSource(credentials: TelnyxCredentials): BearerSource | undefined 
   const { auth, apiKey, getAccessToken } = credentials
   if (auth !== undefined) {
     if (typeof auth.getAccessToken !== 'function') throw new TypeError('"auth" must have a getAccessToken method')
-    return { refreshable: true, token: ({ forceRefresh }) => auth.getAccessToken(forceRefresh ? { forceRefresh } : undefined) }
+    const options = (forceRefresh: boolean) => (forceRefresh ? { forceRefresh } : undefined)
+    return {
+      refreshable: true,
+      token: ({ forceRefresh }) => auth.getAccessToken(options(forceRefresh)),
+      // Through the client's own headers, so DPoP (`Authorization: DPoP` and a proof per request) works unchanged.
+      ...(typeof auth.getAuthorizationHeaders === 'function'
+        ? { headers: (request: { method: string; url: string }, { forceRefresh }: { forceRefresh: boolean }) => auth.getAuthorizationHeaders!(request, options(forceRefresh)) }
+        : {}),
+    }
   }
   if (apiKey !== undefined) {
     if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('"apiKey" must be a non-empty string')

@@ -21,6 +21,11 @@ export interface TelnyxRequestOptions {
 /** Where a request's bearer token comes from. */
 export interface BearerSource {
   token(options: { forceRefresh: boolean }): Promise<string>
+  /**
+   * The headers a request carries, when the source makes them (`auth.getAuthorizationHeaders`: with
+   * DPoP, `Authorization: DPoP <token>` and a proof for this method and URL); else `Authorization: Bearer`.
+   */
+  headers?(request: { method: string; url: string }, options: { forceRefresh: boolean }): Promise<Record<string, string>>
   /** Whether a 401 refusing the token is worth a new token and one retry (true for an `auth` token source). */
   refreshable: boolean
 }
@@ -120,7 +125,7 @@ function parseBody(text: string): unknown {
 function refusesToken(response: Response): boolean {
   const challenge = response.headers.get('www-authenticate')
   if (challenge === null || challenge.trim() === '') return true
-  if (!/(^|,)\s*bearer(\s|,|$)/i.test(challenge)) return false
+  if (!/(^|,)\s*(bearer|dpop)(\s|,|$)/i.test(challenge)) return false
   const error = /(?:^|[\s,])error\s*=\s*"?([^",\s]*)/i.exec(challenge)?.[1]
   return error === undefined || error === 'invalid_token'
 }
@@ -135,6 +140,9 @@ interface CallLimits {
 // may have reached the server.
 type Attempt = { response: Response; raw: unknown; token: string | undefined } | { failure: TelnyxNetworkError; sent: boolean }
 
+/** The token an `Authorization` header carries, whatever its scheme (`Bearer`, `DPoP`). */
+const tokenOf = (headers: Record<string, string>) => headers.authorization?.replace(/^\S+\s+/, '')
+
 /** Creates the function every resource sends its requests through. */
 export function createTransport(config: TransportConfig): Transport {
   /**
@@ -144,7 +152,7 @@ export function createTransport(config: TransportConfig): Transport {
   async function attempt(
     url: string,
     init: { method: string; headers: Headers; body: string | undefined },
-    bearer: (() => Promise<string>) | undefined,
+    bearer: (() => Promise<Record<string, string>>) | undefined,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<Attempt> {
@@ -160,8 +168,9 @@ export function createTransport(config: TransportConfig): Transport {
       // The core may be refreshing the token: that wait is part of the attempt, so the signal and the
       // timeout end it too (the refresh itself goes on, for whoever else needs it). An Authorization
       // header the caller passed in `headers` wins, as every header of theirs does.
-      const token = bearer && !headers.has('authorization') ? await raceAbort(bearer(), controller.signal) : undefined
-      if (token !== undefined) headers.set('authorization', `Bearer ${token}`)
+      const credentials = bearer && !headers.has('authorization') ? await raceAbort(bearer(), controller.signal) : undefined
+      for (const [name, value] of Object.entries(credentials ?? {})) headers.set(name, value)
+      const token = credentials && tokenOf(credentials)
       sent = true
       // The timeout covers reading the body too: a stalled body is as useless as a stalled connection.
       const response = await raceAbort(config.fetch(url, { ...init, headers, signal: controller.signal }), controller.signal)
@@ -188,10 +197,12 @@ export function createTransport(config: TransportConfig): Transport {
    * when another call has renewed it meanwhile, that one is used, so that calls refused with the same
    * token share one refresh; only when it is still `refused` is a refresh forced.
    */
-  async function bearerToken(source: BearerSource, refused: string | undefined): Promise<string> {
-    const current = await source.token({ forceRefresh: false })
-    if (refused === undefined || current !== refused) return current
-    return source.token({ forceRefresh: true })
+  async function bearerHeaders(source: BearerSource, refused: string | undefined, request: { method: string; url: string }) {
+    const get = async (forceRefresh: boolean) =>
+      source.headers ? source.headers(request, { forceRefresh }) : { authorization: `Bearer ${await source.token({ forceRefresh })}` }
+    const current = await get(false)
+    if (refused === undefined || tokenOf(current) !== refused) return current
+    return get(true)
   }
 
   function headersFor(spec: RequestSpec<unknown>): Headers {
@@ -240,7 +251,7 @@ export function createTransport(config: TransportConfig): Transport {
 
     for (;;) {
       if (signal?.aborted) throw new TelnyxNetworkError('aborted', spec.method, url, { cause: signal.reason })
-      const bearer = source && (() => bearerToken(source, refused))
+      const bearer = source && (() => bearerHeaders(source, refused, { method: spec.method, url }))
       const result = await attempt(url, { method: spec.method, headers, body }, bearer, timeoutMs, signal)
 
       let delayMs: number

@@ -74,6 +74,10 @@ export function authorizeRoutes(app: Hono<AppEnv>, server: ServerContext) {
       return fail('invalid_request', 'code_challenge must be 43-128 unreserved characters.')
     }
 
+    // Without DPoP the parameter is unknown, and ignored like any other (RFC 6749 §3.1).
+    const dpopJkt = server.dpop ? single('dpop_jkt') : undefined
+    if (dpopJkt !== undefined && !/^[\w-]{43}$/.test(dpopJkt)) return fail('invalid_request', 'dpop_jkt must be a SHA-256 JWK thumbprint.')
+
     const pending = server.consents.create({
       clientId,
       redirectUri,
@@ -83,6 +87,7 @@ export function authorizeRoutes(app: Hono<AppEnv>, server: ServerContext) {
       // RFC 7636 §4.3: a challenge without a method is "plain".
       codeChallengeMethod: codeChallenge === undefined ? undefined : ((method ?? 'plain') as 'plain' | 'S256'),
       nonce: single('nonce'),
+      dpopJkt,
       loginHint: single('login_hint'),
     })
     if (server.config.autoApprove) {

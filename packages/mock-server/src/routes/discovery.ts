@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { AppEnv } from '../appEnv'
+import { dpopAlgorithms } from '../dpopProof'
 import { accessTokenAudience } from '../tokenIssuer'
 import { supportedScopes } from '../serverContext'
 import type { ServerContext } from '../serverContext'
@@ -30,6 +31,8 @@ export function discoveryRoutes(app: Hono<AppEnv>, server: ServerContext) {
       // ID tokens are ES256; without this oauth4webapi would expect RS256.
       id_token_signing_alg_values_supported: ['ES256'],
       ...(server.config.issParameter ? { authorization_response_iss_parameter_supported: true } : {}),
+      // RFC 9449 §5.1: only when DPoP is on (Telnyx advertises none).
+      ...(server.dpop ? { dpop_signing_alg_values_supported: dpopAlgorithms } : {}),
     })
   })
 
@@ -46,6 +49,7 @@ export function discoveryRoutes(app: Hono<AppEnv>, server: ServerContext) {
       authorization_servers: [issuer],
       scopes_supported: supportedScopes(server),
       bearer_methods_supported: ['header'],
+      ...(server.dpop ? { dpop_signing_alg_values_supported: dpopAlgorithms } : {}),
     })
   })
 

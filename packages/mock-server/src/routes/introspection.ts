@@ -52,7 +52,7 @@ export function introspectionRoutes(app: Hono<AppEnv>, server: ServerContext) {
     if (access && visible(access)) {
       return c.json({
         active: true,
-        token_type: 'Bearer',
+        token_type: access.jkt === undefined ? 'Bearer' : 'DPoP',
         scope: access.scopes.join(' '),
         client_id: access.clientId,
         sub: access.sub,
@@ -61,6 +61,7 @@ export function introspectionRoutes(app: Hono<AppEnv>, server: ServerContext) {
         iat: access.issuedAt,
         exp: access.expiresAt,
         jti: access.jti,
+        ...(access.jkt === undefined ? {} : { cnf: { jkt: access.jkt } }),
       })
     }
     const refresh = server.grants.getRefreshToken(params.token)
@@ -81,6 +82,7 @@ export function introspectionRoutes(app: Hono<AppEnv>, server: ServerContext) {
         iss: c.get('issuer'),
         iat: refresh.issuedAt,
         exp: refresh.expiresAt,
+        ...(refresh.jkt === undefined ? {} : { cnf: { jkt: refresh.jkt } }),
       })
     }
     return c.json({ active: false })

@@ -42,6 +42,12 @@ export function mockControlRoutes(app: Hono<AppEnv>, server: ServerContext) {
     server.faults.clear()
     return c.body(null, 204)
   })
+  // Rotates the DPoP nonce now (the old one stops working), to drive a `use_dpop_nonce` round.
+  app.post('/__mock/dpop-nonce', (c) => {
+    if (!server.dpop?.nonce()) return c.json({ error: 'dpop_nonce_off', error_description: 'Start the server with dpop and dpopNonce' }, 409)
+    server.dpop.rotateNonce()
+    return c.json({ nonce: server.dpop.nonce() })
+  })
   app.get('/__mock/requests', (c) => c.json(server.requests.list()))
   app.delete('/__mock/requests', (c) => {
     server.requests.clear()

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import type { AppEnv } from '../appEnv'
 import { clientRequest } from '../clientAuth'
+import { refreshBindingProblem, tokenEndpointProof } from '../dpopRequest'
 import type { MockClient } from '../clientStore'
 import { oauthError } from '../errors'
 import type { GrantType } from '../mockServerOptions'
@@ -29,9 +30,11 @@ export function tokenRoutes(app: Hono<AppEnv>, server: ServerContext) {
     if (!client.allowedGrantTypes.includes(grantType as GrantType)) {
       return oauthError(c, 400, 'unauthorized_client', `The client may not use the ${grantType} grant`)
     }
-    if (grantType === 'authorization_code') return authorizationCodeGrant(c, server, client, params)
-    if (grantType === 'refresh_token') return refreshTokenGrant(c, server, client, params)
-    return clientCredentialsGrant(c, server, client, params)
+    const proof = await tokenEndpointProof(c, server)
+    if (!proof.ok) return proof.response
+    if (grantType === 'authorization_code') return authorizationCodeGrant(c, server, client, params, proof.jkt)
+    if (grantType === 'refresh_token') return refreshTokenGrant(c, server, client, params, proof.jkt)
+    return clientCredentialsGrant(c, server, client, params, proof.jkt)
   })
 }
 
@@ -41,7 +44,7 @@ function tokenResponse(c: Context<AppEnv>, body: TokenResponseBody) {
   return c.json(body, 200)
 }
 
-async function authorizationCodeGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params) {
+async function authorizationCodeGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params, jkt: string | undefined) {
   if (!params.code) return oauthError(c, 400, 'invalid_request', 'code is required')
   // Taken in one synchronous step, and single use even when the rest of the request is wrong, so a code
   // cannot be probed; a replay revokes the family, including tokens the first exchange has yet to issue.
@@ -52,6 +55,9 @@ async function authorizationCodeGrant(c: Context<AppEnv>, server: ServerContext,
   if (code.expiresAt <= Date.now()) return oauthError(c, 400, 'invalid_grant', 'The authorization code expired')
   if (params.redirect_uri !== code.redirectUri) {
     return oauthError(c, 400, 'invalid_grant', 'redirect_uri does not match the authorization request')
+  }
+  if (code.dpopJkt !== undefined && code.dpopJkt !== jkt) {
+    return oauthError(c, 400, 'invalid_grant', 'The authorization request named a DPoP key (dpop_jkt): the request needs a proof by it')
   }
   const verifier = params.code_verifier
   if (code.codeChallenge === undefined) {
@@ -77,19 +83,27 @@ async function authorizationCodeGrant(c: Context<AppEnv>, server: ServerContext,
     grantId: code.grantId,
     familyId: code.familyId,
   }
-  const body = await server.tokens.tokenResponse(subject, { refresh: client.allowedGrantTypes.includes('refresh_token'), nonce: code.nonce })
+  const body = await server.tokens.tokenResponse(subject, {
+    refresh: client.allowedGrantTypes.includes('refresh_token'),
+    nonce: code.nonce,
+    jkt,
+    // RFC 9449 §5: a public client's refresh token is bound to the key; a confidential client has its secret.
+    bindRefresh: client.clientType === 'public',
+  })
   // A replay that landed while the tokens were being signed has already revoked them: say so.
   if (!server.grants.isActive(subject)) return oauthError(c, 400, 'invalid_grant', 'The authorization code was used twice')
   return tokenResponse(c, body)
 }
 
-async function refreshTokenGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params) {
+async function refreshTokenGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params, jkt: string | undefined) {
   if (!params.refresh_token) return oauthError(c, 400, 'invalid_request', 'refresh_token is required')
   let scopes: string[] | undefined
   const taken = server.grants.consumeRefreshToken(params.refresh_token, client.clientId, (token) => {
     if (token.revoked) return 'The refresh token was revoked'
     if (token.expiresAt <= epochSeconds()) return 'The refresh token expired'
     if (!server.grants.isActive(token)) return 'The grant was revoked'
+    const binding = refreshBindingProblem(token.jkt, jkt)
+    if (binding) return binding
     scopes = token.scopes
     if (params.scope !== undefined) {
       scopes = [...new Set(params.scope.split(' ').filter(Boolean))]
@@ -117,7 +131,7 @@ async function refreshTokenGrant(c: Context<AppEnv>, server: ServerContext, clie
     grantId: token.grantId,
     familyId: token.familyId,
   }
-  const body = await server.tokens.tokenResponse(subject, { refresh: true })
+  const body = await server.tokens.tokenResponse(subject, { refresh: true, jkt, bindRefresh: client.clientType === 'public' })
   // The rotated token came back while these were being signed: the grant, and these tokens, are gone.
   if (!server.grants.isActive(subject)) {
     return oauthError(c, 400, 'invalid_grant', 'The refresh token was already used; the grant is revoked')
@@ -125,7 +139,7 @@ async function refreshTokenGrant(c: Context<AppEnv>, server: ServerContext, clie
   return tokenResponse(c, body)
 }
 
-async function clientCredentialsGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params) {
+async function clientCredentialsGrant(c: Context<AppEnv>, server: ServerContext, client: MockClient, params: Params, jkt: string | undefined) {
   if (client.clientType !== 'confidential') {
     return oauthError(c, 400, 'unauthorized_client', 'Only confidential clients may use client_credentials')
   }
@@ -142,7 +156,7 @@ async function clientCredentialsGrant(c: Context<AppEnv>, server: ServerContext,
   }
   const body = await server.tokens.tokenResponse(
     { issuer: c.get('issuer'), clientId: client.clientId, userId: client.userId ?? undefined, sub: client.clientId, scopes },
-    { refresh: false },
+    { refresh: false, jkt },
   )
   return tokenResponse(c, body)
 }
