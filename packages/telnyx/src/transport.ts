@@ -4,7 +4,9 @@ import { TelnyxPromise } from './telnyxPromise'
 import type { TelnyxResponse } from './telnyxPromise'
 import { nonNegativeOption } from './nonNegativeOption'
 import { backoffDelayMs, isRetryableResponse, maxServerDelayMs, serverRetryDelayMs } from './retryPolicy'
-import { toSearchParams, toWire } from './wireFormat'
+import { raceAbort, sleep } from './abortable'
+import { refusesToken } from './refusesToken'
+import { parseBody, toSearchParams, toWire } from './wireFormat'
 
 /** Per-call options, accepted as the last argument of every client method. */
 export interface TelnyxRequestOptions {
@@ -79,55 +81,6 @@ const maxTimerMs = 2 ** 31 - 1
 function joinUrl(base: string, path: string, query: object | undefined): string {
   const search = toSearchParams(query).toString()
   return `${base.replace(/\/+$/, '')}${path}${search ? `?${search}` : ''}`
-}
-
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts, whichever comes first. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  // A `fetch` that ignores its signal (some test doubles, some polyfills) must not keep the caller waiting.
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
-
-/**
- * Whether a 401 says the bearer token itself was refused, so that another token may succeed:
- * RFC 6750 §3.1's `invalid_token`. Telnyx documents no `WWW-Authenticate` on its 401s, so a 401
- * without a challenge, or with a Bearer challenge that names no error, counts too; a challenge
- * naming another error (`invalid_request`) or another scheme does not.
- */
-function refusesToken(response: Response): boolean {
-  const challenge = response.headers.get('www-authenticate')
-  if (challenge === null || challenge.trim() === '') return true
-  if (!/(^|,)\s*(bearer|dpop)(\s|,|$)/i.test(challenge)) return false
-  const error = /(?:^|[\s,])error\s*=\s*"?([^",\s]*)/i.exec(challenge)?.[1]
-  return error === undefined || error === 'invalid_token'
 }
 
 /** What one call may take and how often it may be retried, from its options or the client's. */

@@ -58,3 +58,13 @@ export function toSearchParams(params: object | undefined): URLSearchParams {
   flatten('', toWire(params ?? {}), searchParams)
   return searchParams
 }
+
+/** A response body as JSON when it parses, else the text itself (undefined when empty). */
+export function parseBody(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
