@@ -55,6 +55,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     lock: hook(plugins, 'lock'),
     ended: hook(plugins, 'ended'),
     changed: () => scheduler.schedule(),
+    onCallbackPage: () => redirect.isRedirectCallback(),
   })
   const http = protocolFetch(config.fetch, config.retry, (error) => store.emit('error', { error, willRetry: true }))
   const server = createServerMetadata({

@@ -33,6 +33,8 @@ export interface SessionStoreOptions {
   ended?: AuthPlugin['ended']
   /** Called after every change of the session in hand (to schedule its renewal). */
   changed: () => void
+  /** True on a page carrying an authorization response: there `handleRedirect` settles the state. */
+  onCallbackPage: () => boolean
 }
 
 /**
@@ -42,7 +44,7 @@ export interface SessionStoreOptions {
  * it is shown; a write that a sign-out overtook is taken back; this tab's own change writes last;
  * other tabs' messages are read one at a time, from storage, which has the last word.
  */
-export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, changed }: SessionStoreOptions) {
+export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, changed, onCallbackPage }: SessionStoreOptions) {
   const key = name + ':session'
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
@@ -200,7 +202,9 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     const stored = await readSession()
     const expired = stored?.accessToken
     if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return adopt(stored)
-    apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
+    // On a callback page the state stays `loading` until `handleRedirect` settles it (signed in, or
+    // out with `callback_failed`): no binding then shows a signed-out flash before the code exchange.
+    if (!onCallbackPage()) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
     if (expired) {
       await exclusively(async () => {

@@ -413,3 +413,45 @@ describe('isRedirectCallback', () => {
     expect(auth.isRedirectCallback()).toBe(true)
   })
 })
+
+describe('a page loaded on the callback', () => {
+  const restored = () => new Promise((resolve) => setTimeout(resolve, 50))
+
+  it('stays loading until handleRedirect settles: no signedOut before the code exchange', async () => {
+    const test = createTestClient()
+    const callback = await test.authorize()
+    setAddress(callback)
+    const page = reloadTestClient(test)
+    const seen: string[] = []
+    page.auth.subscribe(() => seen.push(page.auth.getState().status))
+    await restored()
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    await page.auth.handleRedirect()
+    expect(seen).toEqual(['signedIn'])
+    page.auth.dispose()
+  })
+
+  it('goes from loading to signedOut with callback_failed when the callback fails', async () => {
+    const test = createTestClient()
+    setAddress(withParams(await test.authorize(), { state: 'forged' }))
+    const page = reloadTestClient(test)
+    const seen: string[] = []
+    page.auth.subscribe(() => seen.push(page.auth.getState().status))
+    await restored()
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(seen).toEqual(['signedOut'])
+    expect(page.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
+    page.auth.dispose()
+  })
+
+  it('shows a stored session at once: a callback does not hide a user who is still signed in', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    setAddress(await test.authorize())
+    const page = reloadTestClient(test)
+    await expect.poll(() => page.auth.getState().status).toBe('signedIn')
+    await page.auth.handleRedirect()
+    page.auth.dispose()
+  })
+})
