@@ -134,8 +134,10 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)
-      // A bad callback does not end a session that is still there.
-      if (!sessions.current()) sessions.apply(undefined, { type: 'signedOut', reason: 'callback_failed', error })
+      // A bad callback does not end a session that is still there: it shows (with the error) now.
+      const current = sessions.current()
+      if (current) sessions.adopt(current)
+      else sessions.apply(undefined, { type: 'signedOut', reason: 'callback_failed', error })
       return store.fail(error)
     }
   }

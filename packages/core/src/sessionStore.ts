@@ -199,12 +199,15 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
       if (session) await memory.set(key, session)
       store.emit('storageFallback', { error })
     })
+    // Read before any await: `handleRedirect` takes the response out of the address bar at once.
+    const callback = onCallbackPage()
     const stored = await readSession()
     const expired = stored?.accessToken
-    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return adopt(stored)
-    // On a callback page the state stays `loading` until `handleRedirect` settles it (signed in, or
-    // out with `callback_failed`): no binding then shows a signed-out flash before the code exchange.
-    if (!onCallbackPage()) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
+    // On a callback page the state stays `loading` until `handleRedirect` settles it: signed in with the
+    // new session, or (failed) with the stored one, else out with `callback_failed`. No binding then
+    // shows a signed-out flash, nor the user being replaced, before the code exchange.
+    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return callback ? void (session = stored) : adopt(stored)
+    if (!callback) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
     if (expired) {
       await exclusively(async () => {
