@@ -144,7 +144,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
     const href = String(url)
     let result = redirects.get(href)
     // No authorization response here: nothing to exchange or clean up, and the state stays as restored.
-    if (!result && !isResponseUrl(href)) return sessions.start().then((): never => {
+    if (!result && !isResponseUrl(href, redirectUri)) return sessions.start().then((): never => {
       throw new AuthError('not_a_callback', undefined, { url: href })
     })
     if (!result) {

@@ -57,8 +57,8 @@ export interface AuthClient {
    * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`
    * (the state then says `callback_failed`, unless a session is in hand), or `exchange_failed` when the
    * code exchange got no readable answer (it is sent again only after a 408, 429 or 503: a code is good
-   * once); with `not_a_callback`, and no change to the state, when `url` carries neither a `code` nor an
-   * `error` (an ordinary page). With `userInfo`, a failed userinfo request does not reject: it shows as
+   * once); with `not_a_callback`, and no change to the state, when `url` is not on `redirectUri` or
+   * carries neither a `code` nor an `error` (an ordinary page, or one using `?code=` for itself). With `userInfo`, a failed userinfo request does not reject: it shows as
    * `error` on the signed-in state.
    * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
    */
