@@ -7,7 +7,7 @@ import type { ResolvedOptions } from './options'
 import { addOns } from './internals'
 import { hook } from './plugins'
 import type { protocolFetch } from './protocolFetch'
-import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
+import { isCallbackUrl, isResponseUrl, isSameOriginPath, toUrl, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
 import type { Store } from './store'
 import type { TokenExchange } from './tokenExchange'
@@ -140,15 +140,17 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
     }
   }
 
-  const handleRedirect = (url: string | URL = location.href) => {
-    const href = String(url)
+  // A relative `url` is resolved against the page's address; one that cannot be is no callback either.
+  const handleRedirect = (url?: string | URL) => {
+    const parsed = toUrl(url)
+    const href = parsed?.href!
     let result = redirects.get(href)
     // No authorization response here: nothing to exchange or clean up, and the state stays as restored.
-    if (!result && !isResponseUrl(href, redirectUri)) return sessions.start().then((): never => {
-      throw new AuthError('not_a_callback', undefined, { url: href })
+    if (!result && !isResponseUrl(parsed, redirectUri)) return sessions.start().then((): never => {
+      throw new AuthError('not_a_callback', undefined, { url: parsed })
     })
     if (!result) {
-      redirects.set(href, (result = completeRedirect(new URL(href))))
+      redirects.set(href, (result = completeRedirect(parsed!)))
       // Whatever happens next, the response leaves the address bar, so a reload never replays it.
       // A second call reading the address (React StrictMode) finds the same result under the clean one.
       if (typeof location !== 'undefined' && location.href === href) {
@@ -161,7 +163,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
 
   return {
     signIn,
-    isRedirectCallback: (url: string | URL = location.href) => isCallbackUrl(url, redirectUri),
+    isRedirectCallback: (url?: string | URL) => isCallbackUrl(toUrl(url), redirectUri),
     handleRedirect,
   }
 }

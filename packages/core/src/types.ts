@@ -48,10 +48,14 @@ export interface AuthClient {
    * @see [RFC 7636 - PKCE](https://www.rfc-editor.org/rfc/rfc7636)
    */
   signIn(options?: SignInOptions): Promise<void>
-  /** True when `url` (default: the current address) is an authorization response on `redirectUri`. */
+  /**
+   * True when `url` (default: the current address; a relative one is resolved against it) is an
+   * authorization response on `redirectUri`. False for a URL that cannot be resolved.
+   */
   isRedirectCallback(url?: string | URL): boolean
   /**
-   * Completes a sign-in on `redirectUri`: validates `state` and `iss`, exchanges the code, stores the
+   * Completes a sign-in on `redirectUri` (`url`, default: the current address; a relative one is
+   * resolved against it, and one that cannot be rejects with `not_a_callback`): validates `state` and `iss`, exchanges the code, stores the
    * session and removes the response parameters from the address bar. Idempotent per URL: repeated
    * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
    * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`
