@@ -100,6 +100,8 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
   }
 
   const completeRedirect = async (url: URL): Promise<RedirectResult> => {
+    const { signOuts } = sessions
+    const generation = signOuts.current()
     await sessions.start()
     try {
       const expectedState = url.searchParams.get('state')!
@@ -125,8 +127,13 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       })
       // Once per sign-in, never on a refresh: the claims are stored with the session.
       const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http) : { session: exchanged }
-      // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
-      await sessions.exclusively(() => sessions.save(next, { type: 'signedIn' }))
+      // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand. A
+      // `signOut()` since the callback began (during the exchange or userinfo, or the wait for the lock)
+      // wins: nothing is stored or told to the other tabs. One called during the write finds it stored, and ends it.
+      await sessions.exclusively(() => {
+        if (signOuts.movedSince(generation)) throw new AuthError('login_required')
+        return sessions.save(next, { type: 'signedIn' })
+      })
       if (error) {
         store.dispatch({ type: 'failed', error })
         store.emit('error', { error, willRetry: false })
@@ -134,8 +141,10 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)
-      // A bad callback does not end a session that is still there.
-      if (!sessions.current()) sessions.apply(undefined, { type: 'signedOut', reason: 'callback_failed', error })
+      // A bad callback does not end a session that is still there; after a sign-out, the sign-out is why.
+      if (!sessions.current()) {
+        sessions.apply(undefined, signOuts.movedSince(generation) ? { type: 'signedOut', reason: 'signed_out' } : { type: 'signedOut', reason: 'callback_failed', error })
+      }
       return store.fail(error)
     }
   }

@@ -1,12 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { AuthError } from '@pkce-auth/core'
-import { createTestClient, reloadTestClient, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { AuthError, idbStorage } from '@pkce-auth/core'
+import { createTestClient, reloadTestClient, TEST_ISSUER, TEST_REDIRECT_URI } from '../../../test/helpers/createTestClient'
 import { setAddress } from '../../../test/helpers/setAddress'
+import { records } from './records'
 
 /** Defects found in the session-12 review of the callback: each test failed on the code before its fix. */
 
+const sessionKey = (clientId: string) => `pkce-auth:${TEST_ISSUER}:${clientId}:session`
+const cleanup: (() => void)[] = []
+const deferred = () => {
+  let resolve!: () => void
+  const promise = new Promise<void>((done) => (resolve = done))
+  return { promise, resolve }
+}
+
 afterEach(() => {
   setAddress('about:blank')
+  cleanup.splice(0).forEach((dispose) => dispose())
 })
 
 describe('handleRedirect: an app page with a code of its own', () => {
@@ -80,5 +90,72 @@ describe('handleRedirect and isRedirectCallback: a relative URL', () => {
     // Nor for a string that is no URL at all.
     await expect(auth.handleRedirect('http://[bad')).rejects.toMatchObject({ code: 'not_a_callback' })
     expect(auth.isRedirectCallback('http://[bad')).toBe(false)
+  })
+})
+
+describe('signOut during the userinfo request of a sign-in', () => {
+  it('wins: the sign-in rejects with login_required, nothing is stored, and no other tab signs in', async () => {
+    // happy-dom's URL.parse returns URLs of another realm, which oauth4webapi's resource requests refuse.
+    const parse = vi.spyOn(URL, 'parse').mockImplementation((url: string | URL, base?: string | URL) => URL.canParse(url, base) ? new URL(url, base) : null)
+    cleanup.push(() => parse.mockRestore())
+    const { mock } = createTestClient()
+    const metadata = await (await mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()
+    const clientId = 'userinfo-race'
+    mock.clients.add({ clientId, redirectUris: [TEST_REDIRECT_URI] })
+    // The userinfo request is held until the test lets it answer (with the token's own subject).
+    const userinfo = deferred()
+    const answer = deferred()
+    const options = {
+      mock,
+      clientId,
+      storage: 'indexeddb' as const,
+      scope: 'openid admin',
+      userInfo: true,
+      metadata: { ...metadata, userinfo_endpoint: `${TEST_ISSUER}/userinfo` },
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init)
+        if (new URL(request.url).pathname !== '/userinfo') return mock.fetch(request)
+        userinfo.resolve()
+        await answer.promise
+        const token = request.headers.get('authorization')!.split(' ')[1]!
+        return Response.json({ sub: JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).sub, name: 'Ada' })
+      },
+    }
+    const other = createTestClient(options)
+    const test = createTestClient(options)
+    const seen: string[] = []
+    cleanup.push(other.auth.subscribe(() => seen.push(other.auth.getState().status)), other.auth.dispose, test.auth.dispose)
+    cleanup.push(test.auth.subscribe(() => seen.push(test.auth.getState().status)))
+    await expect.poll(() => other.auth.getState().status).toBe('signedOut')
+
+    const outcome = test.auth.handleRedirect(await test.authorize()).then(() => 'resolved', (error: unknown) => error)
+    await userinfo.promise
+    await test.auth.signOut()
+    answer.resolve()
+
+    expect(await outcome).toBeInstanceOf(AuthError)
+    expect(await outcome).toMatchObject({ code: 'login_required' })
+    expect(test.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+    expect(await records(idbStorage()).get(sessionKey(clientId))).toBeUndefined()
+    // Time for a message to another tab to arrive, and for it to read storage.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(seen).not.toContain('signedIn')
+    expect(other.auth.getState()).toMatchObject({ status: 'signedOut' })
+    // A page loaded now finds no session either.
+    const reloaded = createTestClient(options)
+    cleanup.push(reloaded.auth.dispose)
+    await expect.poll(() => reloaded.auth.getState().status).toBe('signedOut')
+  })
+
+  it('wins during the code exchange too, and a sign-in begun after it stands', async () => {
+    const { auth, authorize, mock } = createTestClient()
+    const callback = await authorize()
+    mock.faults.add({ path: '/v2/oauth/token', delayMs: 100 })
+    const outcome = auth.handleRedirect(callback)
+    await auth.signOut()
+    await expect(outcome).rejects.toMatchObject({ code: 'login_required' })
+    expect(auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+    await expect(auth.handleRedirect(await authorize())).resolves.toEqual({})
+    expect(auth.getState()).toMatchObject({ status: 'signedIn' })
   })
 })
