@@ -135,9 +135,9 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     ['resource', resource === undefined || [resource].flat().every(isResource) && resource.length > 0,
       'an absolute URL without a fragment, or a non-empty array of them'],
     ['signInTimeoutSeconds', signInTimeoutSeconds > 0 && signInTimeoutSeconds < 2 ** 31, 'a positive number of seconds'],
-    ['retry.attempts', attempts > 0 && attempts % 1 === 0, 'a positive integer'],
+    ['retry.attempts', attempts % 1 == 0 && attempts > 0, 'a positive integer'],
     // setTimeout fires at once for a delay of 2³¹ ms or more: every request would time out.
-    ['retry.timeoutMs', timeoutMs > 0 && timeoutMs < 2 ** 31, 'a positive number below 2³¹'],
+    ['retry.timeoutMs', timeoutMs > 0 && timeoutMs < 2 ** 31, 'a positive number of ms'],
     ['storage', /^(indexeddb|memory)$/.test(storage as string) ||
       ['get', 'set', 'del'].every((verb) => typeof Object(storage)[verb] == 'function'), "'indexeddb', 'memory' or { get, set, del }"],
   ]
@@ -145,7 +145,7 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     config[name] ??= value
     // The numbers are durations, never negative, NaN (a missing environment variable through
     // Number()) nor infinite: with a NaN or infinite leeway no token is fresh, and the client refreshes in a loop.
-    checks.push([name, typeof config[name] == typeof value && !(config[name] < 0 || typeof value == 'number' && !isFinite(config[name])), 'a ' + typeof value])
+    checks.push([name, typeof config[name] == typeof value && !(config[name] < 0 || config[name] === 1 / 0 || config[name] !== config[name]), 'a ' + typeof value])
   }
   for (const [name, ok, what] of checks) if (!ok) throw new TypeError(`"${name}" must be ${what}`)
   return config as ResolvedOptions
