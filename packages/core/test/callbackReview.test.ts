@@ -158,4 +158,18 @@ describe('signOut during the userinfo request of a sign-in', () => {
     await expect(auth.handleRedirect(await authorize())).resolves.toEqual({})
     expect(auth.getState()).toMatchObject({ status: 'signedIn' })
   })
+
+  it('on a callback page, takes the state from loading to signed out (signed_out, not callback_failed)', async () => {
+    const test = createTestClient()
+    const callback = await test.authorize()
+    setAddress(callback)
+    const page = reloadTestClient(test)
+    cleanup.push(page.auth.dispose)
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 100 })
+    const outcome = page.auth.handleRedirect()
+    await page.auth.signOut()
+    await expect(outcome).rejects.toMatchObject({ code: 'login_required' })
+    expect(page.auth.getState()).toEqual({ status: 'signedOut', reason: 'signed_out' })
+    expect(location.href).toBe(TEST_REDIRECT_URI)
+  })
 })
