@@ -54,6 +54,8 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
   let disposed = false
   let channel: TabChannel | undefined
   const endings = createGeneration()
+  // Counts this tab's `signOut()` calls, a session in hand or not: a sign-in one overtook is dropped.
+  const signOuts = createGeneration()
   const renewal = createRenewal()
   const inbox = createSerialQueue()
   // What the other tabs said during a change here went unread: storage says where things stand now.
@@ -237,6 +239,7 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     locked,
     exclusively,
     renewal,
+    signOuts,
     dispose() {
       disposed = true
       channel?.close()
