@@ -244,7 +244,8 @@ describe('signInWithPopup in Chromium', () => {
     const popup = await click(page)
     const state = new URL((await authorize).url()).searchParams.get('state')!
     await popup.waitForURL((url) => url.pathname === '/v2/oauth/consent-page')
-    const forged = (state: string) => ({ type: 'pkce-auth:popup', url: `${appUrl}/callback?code=forged&state=${state}` })
+    // In the form the callback page sends (the response's URL as a string), so only the checks stop them.
+    const forged = (state: string) => `${appUrl}/callback?code=forged&state=${state}`
     // From the server's origin (the consent page, whose opener is the app), with the right state.
     await popup.evaluate((message) => window.opener.postMessage(message, '*'), forged(state))
     // From this origin, for another state: on the sign-in's channel and as a message.
@@ -253,7 +254,9 @@ describe('signInWithPopup in Chromium', () => {
       window.postMessage(message, location.origin)
     }, [`pkce-auth:popup:${state}`, forged('another-state')] as const)
     await page.waitForTimeout(500)
-    expect(await page.evaluate(() => (window as any).outcome === undefined || 'pending')).toBeTruthy()
+    // Neither was taken: the sign-in still waits (a forged code taken would have failed it by now), and nothing was exchanged.
+    expect(await page.evaluate(() => Promise.race([(window as any).outcome, new Promise((resolve) => setTimeout(resolve, 50, 'pending'))]))).toBe('pending')
+    expect(tokenRequests()).toEqual([])
     const closed = popup.waitForEvent('close')
     await consent(popup, '#allow')
     await closed
