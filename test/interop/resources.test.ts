@@ -165,6 +165,24 @@ describe('forResource against oidc-provider (RFC 8707)', () => {
     expect(i.tokenBodies()).toHaveLength(count)
   })
 
+  // The client sends its resources with every token request (RFC 8707 §2.2): only `defaultResource` picking one of them helps.
+  it.each([
+    ['its defaults', {}],
+    ['useGrantedResource alone', { useGrantedResource: async () => true }],
+  ])('with %s, oidc-provider refuses the code exchange for two resources with invalid_target', async (_, config) => {
+    const i = (interop = await startInterop({
+      browser,
+      provider: {
+        features: { resourceIndicators: { enabled: true, getResourceServerInfo: async () => ({ scope: 'api:read', accessTokenFormat: 'jwt' }), ...config } },
+      },
+      client: { scope: 'openid api:read', resource: [api, files] },
+    }))
+    const page = await i.openTab()
+    expect(await i.signIn(page)).toMatchObject({ code: 'oauth_error', message: expect.stringContaining('invalid_target: only a single resource indicator') })
+    expect(i.tokenBodies().map((body) => body.getAll('resource'))).toEqual([[api, files]])
+    expect(await i.state(page)).toMatchObject({ status: 'signedOut' })
+  })
+
   it('drops every API\'s token at sign-out', async () => {
     const i = await start()
     const page = await signedIn(i)
