@@ -169,7 +169,13 @@ describe('signInWithPopup against oidc-provider', () => {
       expect((await outcome(page)).error).toMatchObject({ code: 'popup_closed' })
       expect(await page.evaluate(() => (window as any).closedAfter)).toBeGreaterThan(6_000)
       expect(popup.isClosed()).toBe(false)
+      // Finished there, nobody answers: the window says to sign in again, and nothing is exchanged or stored.
+      await press(popup, '#allow')
+      await popup.waitForURL((url) => url.pathname === '/callback')
+      await popup.waitForFunction(() => (window as any).callbackError, null, { timeout: 10_000 })
+      expect(await popup.evaluate(() => (window as any).callbackError)).toMatchObject({ code: 'popup_closed', message: expect.stringContaining('sign in again') })
       expect(grants(i)).toEqual([])
+      expect(await storedRecords(page)).toEqual([])
     })
   })
 
