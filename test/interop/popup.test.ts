@@ -22,10 +22,19 @@ afterAll(async () => {
   await browser?.close()
 })
 
-/** The provider with a login page and a consent page (Allow, Deny), and the app page open in one tab. */
+/**
+ * The provider with a login page and a consent page (Allow, Deny), and the app page open in one tab;
+ * `coop()` lists the pages that came with COOP (`path` of each document the browser loaded).
+ */
 const start = async (options: Omit<InteropOptions, 'browser'> = {}) => {
   const i = (interop = await startInterop({ browser, interactive: true, ...options }))
-  return { i, page: await i.openTab() }
+  const documents: { url: string; coop: boolean }[] = []
+  i.context.on('response', (response) => {
+    if (response.request().resourceType() !== 'document') return
+    documents.push({ url: response.url(), coop: response.headers()['cross-origin-opener-policy'] === 'same-origin' })
+  })
+  const coop = () => documents.filter((d) => d.coop).map((d) => new URL(d.url).pathname.replace(/\/interaction\/[^/]+/, '/interaction/…'))
+  return { i, page: await i.openTab(), coop }
 }
 
 /** Clicks the app's button; resolves with the window it opened. */
@@ -112,7 +121,7 @@ describe('signInWithPopup against oidc-provider', () => {
     // The window reads as closed from the moment COOP cuts the link (while it is open): measured here,
     // and printed, for the README's rule (read within 6 s of the click it is taken for COOP).
     const signsIn = async (coop: InteropOptions['coop']) => {
-      const { i, page } = await start({ coop })
+      const { i, page, coop: sentWithCoop } = await start({ coop })
       const other = await i.openTab()
       await addButton(page, {}, undefined, true)
       const popup = await click(i, page)
@@ -129,11 +138,20 @@ describe('signInWithPopup against oidc-provider', () => {
       expect(await status(i, page)).toBe('signedIn')
       expect(grants(i)).toEqual(['authorization_code'])
       await i.waitForStatus(other, 'signedIn')
+      return sentWithCoop()
     }
 
-    it('on the app page: the link to the window is cut, the response comes back over the channel', () => signsIn({ app: true }))
+    it('on the app page: the link to the window is cut, the response comes back over the channel', async () => {
+      expect(new Set(await signsIn({ app: true }))).toEqual(new Set(['/app.html', '/callback']))
+    })
 
-    it('on every response of the provider (authorization endpoint, login and consent pages)', () => signsIn({ provider: true }))
+    it('on every response of the provider (authorization endpoint, login and consent pages)', async () => {
+      const paths = await signsIn({ provider: true })
+      // The login page, its form's answer, the consent page and Allow's answer, and each redirect of the authorization endpoint.
+      expect(paths).toEqual(expect.arrayContaining(['/auth', '/interaction/…', '/interaction/…/login', '/interaction/…/allow']))
+      expect(paths.filter((path) => path.startsWith('/auth/'))).toHaveLength(2)
+      expect(paths).not.toContain('/callback')
+    })
 
     it('a second sign-in replaces the first, whose window the page can no longer close: finished there, it exchanges nothing and says to sign in again', async () => {
       const { i, page } = await start({ coop: { app: true } })
@@ -156,7 +174,7 @@ describe('signInWithPopup against oidc-provider', () => {
     })
 
     it('on the consent page only, reached more than 6 s after the click: the cut reads as a closed window, and the sign-in ends with popup_closed while it is open (the rule\'s known limit)', async () => {
-      const { i, page } = await start({ coop: { consent: true } })
+      const { i, page, coop } = await start({ coop: { consent: true } })
       await addButton(page, {}, undefined, true)
       const popup = await click(i, page)
       await at(popup, '#login')
@@ -176,6 +194,7 @@ describe('signInWithPopup against oidc-provider', () => {
       expect(await popup.evaluate(() => (window as any).callbackError)).toMatchObject({ code: 'popup_closed', message: expect.stringContaining('sign in again') })
       expect(grants(i)).toEqual([])
       expect(await storedRecords(page)).toEqual([])
+      expect(coop()).toEqual(['/interaction/…'])
     })
   })
 

@@ -150,26 +150,24 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
   })
   // oidc-provider logs every error it answers with; the tests assert on what the client saw instead.
   provider.on('server_error', () => {})
-  // The interaction pages, served by the provider's own app (after the middleware below), so that its headers apply to them.
+  // The interaction pages, served by the provider's own app (before its routes), and the headers asked for
+  // on every response it sends: its endpoints' (the authorization endpoint's redirects) and these pages'.
   provider.use(async (ctx, next) => {
     const [, uid, action] = /^\/interaction\/([^/]+)(?:\/(\w+))?$/.exec(ctx.path) ?? []
-    if (!uid) return next()
-    const url = await interact(provider!, ctx.req, ctx.res, options.interactive ? action ?? 'show' : 'approve', `${mount}/interaction/${uid}`)
-    if (url.startsWith('<')) {
-      ctx.type = 'html'
-      ctx.body = url
-      if (options.coop?.consent && url.includes('id="allow"')) ctx.set(coop)
-    } else {
-      ctx.redirect(url)
-      ctx.status = 303
+    if (!uid) await next()
+    else {
+      const url = await interact(provider!, ctx.req, ctx.res, options.interactive ? action ?? 'show' : 'approve', `${mount}/interaction/${uid}`)
+      if (url.startsWith('<')) {
+        ctx.type = 'html'
+        ctx.body = url
+        if (options.coop?.consent && url.includes('id="allow"')) ctx.set(coop)
+      } else {
+        ctx.redirect(url)
+        ctx.status = 303
+      }
     }
+    if (options.coop?.provider) ctx.set(coop)
   })
-  if (options.coop?.provider) {
-    provider.use(async (ctx, next) => {
-      await next()
-      ctx.set(coop)
-    })
-  }
   pageConfig = { issuer, clientId, scope: 'openid', ...options.client }
 
   const context = await options.browser.newContext()
