@@ -7,22 +7,13 @@ import { createAdaptorServer } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createMockServer } from '@pkce-auth/mock-server'
 import type { MockServer } from '@pkce-auth/mock-server'
-import { appPage, chromiumArgs, chromiumPath, clientId } from './harness'
-
-interface Outcome {
-  result?: { appState?: unknown; returnTo?: string }
-  error?: { name: string; code?: string; message: string }
-  /** Milliseconds from the click to the outcome. */
-  ms: number
-}
-
-// Popups are blocked without a click, as in a browser people use: Playwright's default turns that off.
-const launch = () => chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, ignoreDefaultArgs: ['--disable-popup-blocking'] })
+import { appPage, clientId } from './harness'
+import { addButton, launchWithPopupBlocking, outcome, pending, storedRecords } from './popupPage'
+import type { Outcome } from './popupPage'
 
 const bundle = build({
   entryPoints: [fileURLToPath(new URL('../../packages/core/src/global.ts', import.meta.url))],
@@ -34,30 +25,6 @@ const bundle = build({
   write: false,
   logLevel: 'silent',
 }).then((result) => result.outputFiles[0]!.text)
-
-// A button whose click calls signInWithPopup with `options`; its outcome lands in `window.outcome`.
-const addButton = (page: Page, options: Record<string, unknown> = {}, delayMs?: number) =>
-  page.evaluate(([options, delayMs]) => {
-    const w = window as any
-    document.querySelector('#popup')?.remove()
-    const button = document.createElement('button')
-    button.id = 'popup'
-    button.textContent = 'Sign in'
-    document.body.append(button)
-    w.controller = new AbortController()
-    button.onclick = async () => {
-      const started = Date.now()
-      w.outcome = undefined
-      if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs))
-      w.outcome = w.PkceAuth.signInWithPopup(w.auth, { ...options, signal: w.controller.signal }).then(
-        (result: unknown) => ({ result, ms: Date.now() - started }),
-        (error: any) => ({ error: { name: error.name, code: error.code, message: error.message }, ms: Date.now() - started }),
-      )
-    }
-  }, [options, delayMs] as const)
-
-const outcome = (page: Page) => page.waitForFunction(() => (window as any).outcome, null, { timeout: 30_000 }).then(() =>
-  page.evaluate(() => (window as any).outcome as Promise<Outcome>))
 
 const status = (page: Page) => page.evaluate(() => (window as any).states.at(-1).status as string)
 
@@ -77,7 +44,7 @@ describe('signInWithPopup in Chromium', () => {
   let appCoop = false
 
   beforeAll(async () => {
-    browser = await launch()
+    browser = await launchWithPopupBlocking()
     const script = await bundle
     app = createServer((request, response) => {
       const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1')
@@ -244,7 +211,8 @@ describe('signInWithPopup in Chromium', () => {
     const popup = await click(page)
     const state = new URL((await authorize).url()).searchParams.get('state')!
     await popup.waitForURL((url) => url.pathname === '/v2/oauth/consent-page')
-    const forged = (state: string) => ({ type: 'pkce-auth:popup', url: `${appUrl}/callback?code=forged&state=${state}` })
+    // In the form the callback page sends (the response's URL as a string), so only the checks stop them.
+    const forged = (state: string) => `${appUrl}/callback?code=forged&state=${state}`
     // From the server's origin (the consent page, whose opener is the app), with the right state.
     await popup.evaluate((message) => window.opener.postMessage(message, '*'), forged(state))
     // From this origin, for another state: on the sign-in's channel and as a message.
@@ -253,7 +221,9 @@ describe('signInWithPopup in Chromium', () => {
       window.postMessage(message, location.origin)
     }, [`pkce-auth:popup:${state}`, forged('another-state')] as const)
     await page.waitForTimeout(500)
-    expect(await page.evaluate(() => (window as any).outcome === undefined || 'pending')).toBeTruthy()
+    // Neither was taken: the sign-in still waits (a forged code taken would have failed it by now), and nothing was exchanged.
+    expect(await pending(page)).toBe(true)
+    expect(tokenRequests()).toEqual([])
     const closed = popup.waitForEvent('close')
     await consent(popup, '#allow')
     await closed
@@ -280,20 +250,7 @@ describe('signInWithPopup in Chromium', () => {
     expect(tokenRequests()).toEqual([])
     expect(await status(page)).toBe('signedOut')
     // No session and no transaction left in storage.
-    const keys = await page.evaluate(async () => {
-      const open = (name: string) => new Promise<IDBDatabase>((resolve) => (indexedDB.open(name).onsuccess = (e: any) => resolve(e.target.result)))
-      const keys: string[] = []
-      for (const { name } of await indexedDB.databases()) {
-        const db = await open(name!)
-        for (const store of Array.from(db.objectStoreNames)) {
-          const request = db.transaction(store).objectStore(store).getAllKeys()
-          keys.push(...(await new Promise<IDBValidKey[]>((resolve) => (request.onsuccess = () => resolve(request.result)))).map(String))
-        }
-        db.close()
-      }
-      return keys
-    })
-    expect(keys.filter((key) => /:session$|:transaction:/.test(key))).toEqual([])
+    expect(await storedRecords(page)).toEqual([])
   })
 
   it('a second sign-in replaces the first: its window closes and it rejects with popup_closed', async () => {

@@ -19,10 +19,30 @@ declare module 'oidc-provider' {
     save(): Promise<string>
   }
 
+  /** The part of Koa's context the interop suite uses. */
+  export interface Context {
+    req: IncomingMessage
+    res: ServerResponse
+    path: string
+    type: string
+    body: unknown
+    status: number
+    set(headers: Record<string, string>): void
+    redirect(url: string): void
+  }
+
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>)
     callback(): Handler
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
+    interactionResult(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<string>
+    /** A Koa middleware, run before the provider's routes. */
+    use(middleware: (ctx: Context, next: () => Promise<void>) => Promise<void>): this
     interactionFinished(
       req: IncomingMessage,
       res: ServerResponse,

@@ -1,7 +1,8 @@
 // Interop harness: panva's oidc-provider (a second, independent authorization server) and the e2e app
 // page on 127.0.0.1, driven in the system Chromium. The page runs the unchanged core as a script-tag
 // bundle built from source; the provider approves every sign-in itself (login and consent), so a
-// sign-in is one chain of redirects with no form to fill.
+// sign-in is one chain of redirects with no form to fill, unless `interactive` asks for a login page
+// and a consent page with Allow and Deny.
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -31,6 +32,16 @@ export interface InteropOptions {
   clientMetadata?: Record<string, unknown>
   /** The page's `plugins`, as script source over `PkceAuth` (e.g. `'[PkceAuth.dpop()]'`). */
   plugins?: string
+  /**
+   * Login and consent as pages the test clicks through (`#login`; `#allow` or `#deny`) instead of
+   * approved at once.
+   */
+  interactive?: boolean
+  /**
+   * `Cross-Origin-Opener-Policy: same-origin` on the app's pages (`app`), on every response of the
+   * provider (`provider`: its authorization endpoint, login and consent pages), or on the consent page only.
+   */
+  coop?: { app?: boolean; provider?: boolean; consent?: boolean }
 }
 
 /** A request that reached the provider's server (the path as sent, mount included). */
@@ -64,6 +75,8 @@ export interface Interop {
 }
 
 /** The claims of a JWT, decoded without verification (the test only reads `aud`). */
+const coop = { 'cross-origin-opener-policy': 'same-origin' }
+
 export const claimsOf = (jwt: string | undefined): Record<string, unknown> | undefined => {
   const payload = jwt?.split('.')[1]
   return payload === undefined ? undefined : JSON.parse(Buffer.from(payload, 'base64url').toString())
@@ -92,7 +105,8 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
       hold = undefined
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>held</title>')
     } else if (pathname === '/app.html' || pathname === '/callback') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(appPage(pageConfig, options.plugins))
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(options.coop?.app && coop) })
+      response.end(appPage(pageConfig, options.plugins))
     } else {
       response.writeHead(404).end()
     }
@@ -103,10 +117,6 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
     requests.push({ method: request.method ?? 'GET', path: url.split('?')[0]! })
     if (!provider || (mount && !url.startsWith(mount + '/'))) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
-      return
-    }
-    if (url.startsWith(`${mount}/interaction/`)) {
-      approve(provider, request, response).catch((error) => response.writeHead(500).end(String(error)))
       return
     }
     // Mounted the way express mounts it: the provider sees its own path, and finds the mount in originalUrl.
@@ -140,6 +150,24 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
   })
   // oidc-provider logs every error it answers with; the tests assert on what the client saw instead.
   provider.on('server_error', () => {})
+  // The interaction pages, served by the provider's own app (before its routes), and the headers asked for
+  // on every response it sends: its endpoints' (the authorization endpoint's redirects) and these pages'.
+  provider.use(async (ctx, next) => {
+    const [, uid, action] = /^\/interaction\/([^/]+)(?:\/(\w+))?$/.exec(ctx.path) ?? []
+    if (!uid) await next()
+    else {
+      const url = await interact(provider!, ctx.req, ctx.res, options.interactive ? action ?? 'show' : 'approve', `${mount}/interaction/${uid}`)
+      if (url.startsWith('<')) {
+        ctx.type = 'html'
+        ctx.body = url
+        if (options.coop?.consent && url.includes('id="allow"')) ctx.set(coop)
+      } else {
+        ctx.redirect(url)
+        ctx.status = 303
+      }
+    }
+    if (options.coop?.provider) ctx.set(coop)
+  })
   pageConfig = { issuer, clientId, scope: 'openid', ...options.client }
 
   const context = await options.browser.newContext()
@@ -213,19 +241,28 @@ export async function startInterop(options: InteropOptions): Promise<Interop> {
 }
 
 /**
- * Plays the user at the provider's interaction: signs in as {@link account} and grants whatever the
- * consent prompt says is missing (OpenID scopes and claims, each resource's scopes).
+ * The provider's interaction at `path`: `approve` plays the user (signs in as {@link account} and grants
+ * whatever the consent prompt says is missing: OpenID scopes and claims, each resource's scopes); `show`
+ * renders the prompt's page (login: a button; consent: Allow and Deny), whose buttons post `login`,
+ * `allow` (as `approve`) or `deny` (`access_denied`). Resolves with a page's HTML or where to redirect.
  */
-async function approve(provider: Provider, request: IncomingMessage, response: ServerResponse) {
+async function interact(provider: Provider, request: IncomingMessage, response: ServerResponse, action: string, path: string): Promise<string> {
   const { prompt, params, session, grantId } = await provider.interactionDetails(request, response)
-  if (prompt.name === 'login') {
-    return provider.interactionFinished(request, response, { login: { accountId: account.sub } }, { mergeWithLastSubmission: false })
+  const finish = (result: Record<string, unknown>, mergeWithLastSubmission = true) =>
+    provider.interactionResult(request, response, result, { mergeWithLastSubmission })
+  if (action === 'show') {
+    const button = (id: string, label: string) => `<form method="post" action="${path}/${id}"><button id="${id}">${label}</button></form>`
+    return prompt.name === 'login'
+      ? `<!doctype html><title>Sign in</title>${button('login', `Sign in as ${account.name}`)}`
+      : `<!doctype html><title>Consent</title><p>${params.client_id} asks for ${params.scope}</p>${button('allow', 'Allow')}${button('deny', 'Deny')}`
   }
+  if (action === 'deny') return finish({ error: 'access_denied', error_description: 'End-User denied the request' })
+  if (prompt.name === 'login') return finish({ login: { accountId: account.sub } }, false)
   const grant = (grantId && (await provider.Grant.find(grantId))) ||
     new provider.Grant({ accountId: session!.accountId!, clientId: String(params.client_id) })
   const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> }
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
   for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '))
-  return provider.interactionFinished(request, response, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true })
+  return finish({ consent: { grantId: await grant.save() } })
 }

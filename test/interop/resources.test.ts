@@ -126,6 +126,63 @@ describe('forResource against oidc-provider (RFC 8707)', () => {
     expect(await i.state(second)).toMatchObject({ status: 'signedIn' })
   })
 
+  it('keeps each API\'s token through a refresh of the session, here and when another tab rotated the refresh token', async () => {
+    const i = await start()
+    const page = await signedIn(i)
+    const second = await i.openTab()
+    const first = await tokensFor(page, [api, files])
+    expect(first.map((outcome) => claimsOf(outcome.token)?.aud)).toEqual([api, files])
+    // This tab refreshes its session: both API tokens are still valid and stay with it.
+    expect((await i.getAccessToken(page, { forceRefresh: true })).error).toBeUndefined()
+    let count = i.tokenBodies().length
+    expect(await tokensFor(page, [api, files])).toEqual(first)
+    expect(i.tokenBodies()).toHaveLength(count)
+    // The other tab refreshes it (the provider rotates the refresh token); this tab follows it and keeps them too.
+    const before = (await i.getAccessToken(page)).token
+    const { token: renewed, error } = await i.getAccessToken(second, { forceRefresh: true })
+    expect(error).toBeUndefined()
+    await page.waitForFunction((token) => (window as any).auth.getAccessToken().then((t: string) => t === token), renewed)
+    expect(renewed).not.toBe(before)
+    count = i.tokenBodies().length
+    expect(await tokensFor(page, [api, files])).toEqual(first)
+    expect(await tokensFor(second, [api, files])).toEqual(first)
+    expect(i.tokenBodies()).toHaveLength(count)
+  })
+
+  it('keeps an API\'s token that another tab got when this tab refreshes the session (no rotation: it did not follow that change)', async () => {
+    const i = await start({ rotateRefreshToken: false })
+    const page = await signedIn(i)
+    const second = await i.openTab()
+    const [forApi] = await tokensFor(page, [api])
+    expect(claimsOf(forApi!.token)?.aud).toBe(api)
+    // The second tab's session in hand has no API token: its refresh must not write one less to storage.
+    expect((await i.getAccessToken(second, { forceRefresh: true })).error).toBeUndefined()
+    const count = i.tokenBodies().length
+    expect(await tokensFor(second, [api])).toEqual([forApi])
+    await page.reload()
+    await i.waitForStatus(page, 'signedIn')
+    expect(await tokensFor(page, [api])).toEqual([forApi])
+    expect(i.tokenBodies()).toHaveLength(count)
+  })
+
+  // The client sends its resources with every token request (RFC 8707 §2.2): only `defaultResource` picking one of them helps.
+  it.each([
+    ['its defaults', {}],
+    ['useGrantedResource alone', { useGrantedResource: async () => true }],
+  ])('with %s, oidc-provider refuses the code exchange for two resources with invalid_target', async (_, config) => {
+    const i = (interop = await startInterop({
+      browser,
+      provider: {
+        features: { resourceIndicators: { enabled: true, getResourceServerInfo: async () => ({ scope: 'api:read', accessTokenFormat: 'jwt' }), ...config } },
+      },
+      client: { scope: 'openid api:read', resource: [api, files] },
+    }))
+    const page = await i.openTab()
+    expect(await i.signIn(page)).toMatchObject({ code: 'oauth_error', message: expect.stringContaining('invalid_target: only a single resource indicator') })
+    expect(i.tokenBodies().map((body) => body.getAll('resource'))).toEqual([[api, files]])
+    expect(await i.state(page)).toMatchObject({ status: 'signedOut' })
+  })
+
   it('drops every API\'s token at sign-out', async () => {
     const i = await start()
     const page = await signedIn(i)

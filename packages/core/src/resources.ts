@@ -28,8 +28,8 @@ const audiences = (token: string): string[] | undefined => {
  * grant carrying `resource=`, under the lock every refresh takes (so no two requests ever spend one
  * refresh token, and a rotated one is stored with the session before anyone uses it). The token is
  * kept with the session, by resource and scope, encrypted like it: it follows the session to the other
- * tabs and across reloads, and goes with it at sign-out or when the session ends (a refresh of the
- * session drops it too: the next call gets another). A JWT whose `aud` does not name `resource` is
+ * tabs and across reloads and through its refreshes, and goes with it at sign-out or when the session
+ * ends. A JWT whose `aud` does not name `resource` is
  * refused (`invalid_response`); a server that does not serve it answers `invalid_target` (`oauth_error`
  * naming the resource). Rejects otherwise as `auth.getAccessToken` does.
  *

@@ -14,7 +14,7 @@ export interface Session extends SessionSummary {
   lifetime?: number
   /** The claims read from the userinfo endpoint at sign-in (option `userInfo`), merged into `user`. */
   userInfo?: Claims
-  /** Tokens for other APIs (the resources add-on), by resource and scope; a refresh of the session drops them. */
+  /** Tokens for other APIs (the resources add-on), by resource and scope; a refresh of the session keeps them. */
   resources?: Record<string, Pick<Session, 'accessToken' | 'expiresAt' | 'lifetime'>>
 }
 

@@ -160,6 +160,8 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
    * Stores a refresh's result in place of `previous`, unless the session moved meanwhile (a
    * compare-and-set): signed out or in again here, the session now in hand is the answer (or
    * `login_required`); changed in storage by a tab that could not get the lock in time, what is stored.
+   * The tokens for other APIs (resources add-on) stored with the session stay: a refresh of the
+   * session leaves them valid, and storage may hold one this tab never read (another tab got it).
    */
   const replace = async (previous: Session, next: Session, source: Source) => {
     const stored = await readSession()
@@ -172,6 +174,7 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
       adopt(stored, 'otherTab')
       return stored
     }
+    next = { ...next, resources: { ...stored.resources, ...next.resources } }
     await save(next, { type: 'tokensUpdated' }, source)
     return next
   }
