@@ -104,7 +104,7 @@ describe('DPoP in Chromium', () => {
 
     await tab.evaluate(() => (window as unknown as { auth: { signOut(): Promise<void> } }).auth.signOut())
     expect(await keyRecord(tab)).toBeUndefined()
-    // Revoked with proofs: both tokens of the session (the refreshed one and its refresh token).
+    // Revoked, without proofs (RFC 9449 defines none for revocation): both tokens of the session.
     expect(h.requests().filter((r) => r.path === '/v2/oauth/revoke' && r.method === 'POST')).toMatchObject([{ status: 200 }, { status: 200 }])
   })
 

@@ -124,7 +124,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         beforeRetry: mayResendExchange,
       })
       // Once per sign-in, never on a refresh: the claims are stored with the session.
-      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http) : { session: exchanged }
+      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http, hook(config.plugins, 'prove')) : { session: exchanged }
       // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
       await sessions.exclusively(() => sessions.save(next, { type: 'signedIn' }))
       if (error) {

@@ -31,6 +31,8 @@ export interface SessionStoreOptions {
   lock?: LockFallback
   /** An add-on's hook on the session's end here (DPoP: its key goes). */
   ended?: AuthPlugin['ended']
+  /** An add-on's look at the session found at page load, before it is shown (DPoP: is its key still there). */
+  restored?: AuthPlugin['restored']
   /** Called after every change of the session in hand (to schedule its renewal). */
   changed: () => void
   /** True on a page carrying an authorization response: there `handleRedirect` settles the state. */
@@ -44,12 +46,12 @@ export interface SessionStoreOptions {
  * it is shown; a write that a sign-out overtook is taken back; this tab's own change writes last;
  * other tabs' messages are read one at a time, from storage, which has the last word.
  */
-export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, changed, onCallbackPage }: SessionStoreOptions) {
+export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, restored, changed, onCallbackPage }: SessionStoreOptions) {
   const key = name + ':session'
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
   let session: Session | undefined
-  let ready: Promise<void> | undefined
+  let ready: Promise<unknown> | undefined
   let browser = false
   let disposed = false
   let channel: TabChannel | undefined
@@ -201,7 +203,8 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     })
     const stored = await readSession()
     const expired = stored?.accessToken
-    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return adopt(stored)
+    // An add-on may end it instead (DPoP: its key is gone).
+    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || adopt(stored)
     // On a callback page the state stays `loading` until `handleRedirect` settles it (signed in, or
     // out with `callback_failed`): no binding then shows a signed-out flash before the code exchange.
     if (!onCallbackPage()) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
