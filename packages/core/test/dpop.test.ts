@@ -106,6 +106,28 @@ describe('dpop', () => {
       expect(tokenRequests(test).map((r) => r.status)).toEqual([200])
     })
 
+    it('keeps a nonce sent with a successful token response: the next request sends it at once', async () => {
+      const test = dpopClient({
+        nonce: true,
+        // A server that moves to a new nonce and says so in a successful token response (RFC 9449 §8.2).
+        fetch: async (input, init) => {
+          const response = await test.mock.fetch(new Request(input, init))
+          if (!String(input).endsWith('/v2/oauth/token') || response.status !== 200) return response
+          const { nonce } = await (await test.mock.fetch(`${TEST_ISSUER}/__mock/dpop-nonce`, { method: 'POST' })).json()
+          const headers = new Headers(response.headers)
+          headers.set('dpop-nonce', nonce)
+          return new Response(response.body, { status: 200, headers })
+        },
+      })
+      await test.signIn()
+      test.mock.requests.clear()
+      await test.auth.getAccessToken({ forceRefresh: true })
+      expect(tokenRequests(test).map((r) => r.status)).toEqual([200])
+      test.mock.requests.clear()
+      expect((await test.auth.fetch(api)).status).toBe(200)
+      expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth_grants').map((r) => r.status)).toEqual([200])
+    })
+
     it('retries a resource request once on 401 DPoP error="use_dpop_nonce"', async () => {
       const test = dpopClient({ nonce: true })
       await test.signIn()
