@@ -221,6 +221,19 @@ describe('DPoP (RFC 9449) required, with server nonces', () => {
     expect(token).toBeTruthy()
   })
 
+  it('reads userinfo at sign-in with a proof of the session key (option userInfo)', async () => {
+    const i = await start({ ...dpopProvider, client: { scope: 'openid profile', userInfo: true } })
+    const page = await signedIn(i)
+    // The claims come from userinfo (the ID token of oidc-provider carries no profile claims by default).
+    const state = await i.state(page)
+    expect(state).toMatchObject({ status: 'signedIn', user: { sub: account.sub, name: account.name } })
+    expect(state.error).toBeUndefined()
+    const userinfo = i.requests().filter((r) => r.method === 'GET' && r.path === '/me')
+    // At most once more, for a nonce the provider asked for.
+    expect(userinfo.length).toBeGreaterThanOrEqual(1)
+    expect(userinfo.length).toBeLessThanOrEqual(2)
+  })
+
   it('refuses to sign in without a proof: the same provider, a client without dpop()', async () => {
     const i = await start({ ...dpopProvider, plugins: '[]' })
     const page = await i.openTab()
