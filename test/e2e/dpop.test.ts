@@ -170,4 +170,20 @@ describe('DPoP in Chromium', () => {
   })
 
 
+  it('ends the session when the page loads without its key, in every tab, sending nothing', async () => {
+    const h = await start()
+    const [a, b] = await h.openSignedInTabs(2)
+    // Site data cleared of the key alone (or IndexedDB lost it): the session record is still there.
+    await keyRecord(a!, true)
+    h.clearRequests()
+    await h.reload(a!)
+    expect(await h.state(a!)).toMatchObject({ status: 'signedOut', reason: 'session_expired', error: { code: 'invalid_grant' } })
+    // Never shown signed in with tokens it cannot use.
+    expect((await h.states(a!)).map((state) => state.status)).not.toContain('signedIn')
+    // The other tab is told, as when a refresh ends the session.
+    expect(await h.waitForStatus(b!, 'signedOut', { reason: 'session_expired' })).toMatchObject({ status: 'signedOut' })
+    expect(tokenRequests(h.requests())).toEqual([])
+    // Nothing is left stored: a new tab starts signed out.
+    expect(await h.state(await h.openTab())).toMatchObject({ status: 'signedOut' })
+  })
 })

@@ -193,6 +193,25 @@ describe('dpop', () => {
       expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
     })
 
+    it('at page load: the session ends with a reason before it is shown, and nothing is sent', async () => {
+      const test = dpopClient()
+      await test.signIn()
+      await deleteKey(test.clientId)
+      const reloaded = reloadTestClient(test, { plugins: [dpop()] })
+      await expect(reloaded.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+      expect(reloaded.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired', error: { code: 'invalid_grant' } })
+      expect(reloaded.fetch).not.toHaveBeenCalled()
+    })
+
+    it('at page load with dpop({ required: false }) on a server without DPoP: the Bearer session is restored, nothing sent', async () => {
+      const test = createTestClient({ plugins: [dpop({ required: false })] })
+      await test.signIn()
+      const reloaded = reloadTestClient(test, { plugins: [dpop({ required: false })] })
+      expect(await reloaded.auth.getAccessToken()).toBe(await test.auth.getAccessToken())
+      expect(reloaded.auth.getState().status).toBe('signedIn')
+      expect(reloaded.fetch).not.toHaveBeenCalled()
+    })
+
     it('before a refresh: the session ends with a reason, the refresh token is not sent, and nothing loops', async () => {
       const test = dpopClient()
       await test.signIn()
