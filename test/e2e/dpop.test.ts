@@ -186,4 +186,37 @@ describe('DPoP in Chromium', () => {
     // Nothing is left stored: a new tab starts signed out.
     expect(await h.state(await h.openTab())).toMatchObject({ status: 'signedOut' })
   })
+
+  it('sends a forResource handle\'s own token with a proof of the session key, answering a use_dpop_nonce once', async () => {
+    const h = await start({ dpopNonce: true })
+    const tab = await h.openTab()
+    await h.signIn(tab)
+    const resource = `${h.mockUrl}/v2`
+    const api = `${h.mockUrl}${API}`
+    const sent: { authorization: string | undefined; dpop: string | undefined }[] = []
+    h.context.on('request', (request) => {
+      if (request.url() === api && request.method() === 'GET') sent.push({ authorization: request.headers().authorization, dpop: request.headers().dpop })
+    })
+    type PageWindow = { auth: { getAccessToken(): Promise<string> }; PkceAuth: any; billing: any }
+    const apiToken: string = await tab.evaluate((resource) => {
+      const w = window as unknown as PageWindow
+      w.billing = w.PkceAuth.forResource(w.auth, resource)
+      return w.billing.getAccessToken()
+    }, resource)
+    // The per-API token came from a refresh grant with a proof: bound to the session key too.
+    const key = await keyRecord(tab)
+    expect(await introspect(h, apiToken)).toMatchObject({ active: true, cnf: { jkt: key!.jkt } })
+    // The server moves to a new nonce: the API call is refused once (use_dpop_nonce), then goes through.
+    const { nonce } = await (await fetch(`${h.mockUrl}/__mock/dpop-nonce`, { method: 'POST' })).json()
+    h.clearRequests()
+    const status = await tab.evaluate((api) => (window as unknown as PageWindow).billing.fetch(api).then((r: Response) => r.status), api)
+    expect(status).toBe(200)
+    expect(h.requests().filter((r) => r.path === API && r.method === 'GET').map((r) => r.status)).toEqual([401, 200])
+    const sessionToken = await tab.evaluate(() => (window as unknown as PageWindow).auth.getAccessToken())
+    expect(apiToken).not.toBe(sessionToken)
+    const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(apiToken))).toString('base64url')
+    const claims = sent.map(({ dpop }) => JSON.parse(Buffer.from(dpop!.split('.')[1]!, 'base64url').toString()))
+    expect(sent.map((request) => request.authorization)).toEqual([`DPoP ${apiToken}`, `DPoP ${apiToken}`])
+    expect(claims).toMatchObject([{ htm: 'GET', htu: api, ath }, { htm: 'GET', htu: api, ath, nonce }])
+  })
 })
