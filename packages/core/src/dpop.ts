@@ -147,10 +147,10 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
     },
     async restored(stored) {
       // Without its key the session's tokens are useless: it ends at page load, not at its next refresh,
-      // and under the lock as a refresh would end it, so every tab is told. (A new sign-in stored
-      // meanwhile would have made a key before its redirect, found here.) With `required: false`
-      // whether it was bound is in the server's metadata, which a restore does not fetch: there the next
-      // refresh finds out.
+      // and under the lock as a refresh would end it, so every tab is told. No other tab's newer sign-in
+      // can be ended by this: that one made its key before its redirect, and the key would be found here.
+      // With `required: false` whether the session was bound is in the server's metadata, which a
+      // restore does not fetch (it sends nothing): there the next refresh finds out.
       if (!required || (await read().catch(() => 0))) return false
       await sessions.exclusively(() => sessions.signedOut('session_expired', stored, lost()))
       return true
