@@ -30,16 +30,16 @@ const until = (expiresAt: number) => {
   return `valid for ${seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`}`
 }
 
-/** Calls `add` for each moment in the session's life: sign-in, refreshes, errors and retries, sign-out. */
-export function watchSession(auth: AuthClient, add: (entry: NewEntry) => void): () => void {
+/** Calls `add` for each moment in the session's life: sign-in, refreshes, errors and retries, sign-out (`callback`: this page carries an authorization response). */
+export function watchSession(auth: AuthClient, add: (entry: NewEntry) => void, callback = false): () => void {
   let previous: AuthState = auth.getState()
   const onState = () => {
     const state = auth.getState()
     const before = previous
     previous = state
     if (state.status === 'signedIn') {
-      if (before.status === 'loading') add({ kind: 'restored', title: 'Session restored from storage', detail: until(state.expiresAt) })
-      else if (before.status === 'signedOut') add({ kind: 'signedIn', title: 'Signed in', detail: state.user?.email as string | undefined })
+      if (before.status === 'loading' && !callback) add({ kind: 'restored', title: 'Session restored from storage', detail: until(state.expiresAt) })
+      else if (before.status !== 'signedIn') add({ kind: 'signedIn', title: 'Signed in', detail: state.user?.email as string | undefined })
       else if (!hasEvents(auth) && before.status === 'signedIn') {
         if (state.expiresAt !== before.expiresAt) add({ kind: 'refreshed', title: 'Token refreshed', detail: until(state.expiresAt) })
         if (state.error && state.error !== before.error) {
@@ -87,7 +87,10 @@ export function useTimeline(auth: AuthClient) {
       return next
     })
   }, [])
-  useEffect(() => watchSession(auth, note), [auth, note])
+  // On a callback page the state goes from loading straight to signed in: a sign-in, not a restore.
+  // Read while rendering, before the provider's effect takes the response out of the address bar.
+  const [callback] = useState(() => auth.isRedirectCallback())
+  useEffect(() => watchSession(auth, note, callback), [auth, note, callback])
   const clear = useCallback(() => {
     sessionStorage.removeItem(KEY)
     setEntries([])

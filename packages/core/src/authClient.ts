@@ -53,8 +53,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     store,
     expiry,
     lock: hook(plugins, 'lock'),
-    ended: hook(plugins, 'ended'),
-    restored: hook(plugins, 'restored'),
+    hooks: { ended: hook(plugins, 'ended'), restored: hook(plugins, 'restored') },
     changed: () => scheduler.schedule(),
     onCallbackPage: () => redirect.isRedirectCallback(),
   })

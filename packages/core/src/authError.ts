@@ -6,9 +6,9 @@ import { isResponse, redactSecrets } from './redactSecrets'
  * What went wrong, as a caller would branch on it.
  *
  * - `state_mismatch`: the callback's `state` is unknown or expired (a sign-in started in another browser or over 10 minutes ago, a replayed or forged callback).
- * - `not_a_callback`: `handleRedirect()` was given a URL that is not an authorization response (`isRedirectCallback(url)` is false).
+ * - `not_a_callback`: `handleRedirect()` was given a URL that is not an authorization response on `redirectUri`, or a relative one it could not resolve.
  * - `access_denied`: the user (or the server) declined the authorization request.
- * - `login_required`: there is no session to use; call `signIn()`.
+ * - `login_required`: there is no session to use; call `signIn()`. From `handleRedirect()`: `signOut()` was called before the sign-in was stored.
  * - `invalid_grant`: the server rejected the authorization code or refresh token; the session is over.
  * - `oauth_error`: the server answered with another OAuth error; see `error` and `error_description`.
  * - `invalid_response`: a response failed validation (wrong `iss`, malformed token response, bad ID token, bad metadata).

@@ -69,8 +69,8 @@ export interface AuthClientOptions {
   discoveryCacheSeconds?: number
   /**
    * Retries of the discovery, token and revocation requests (network errors, timeouts, 408, 429,
-   * 5xx; `Retry-After` honoured): `attempts` in all, first included (default 4), each with a timeout
-   * of `timeoutMs` (default 10,000, also the longest wait for another tab's refresh).
+   * 5xx; `Retry-After` honoured): `attempts` in all, first included (default 4; an integer), each with a
+   * timeout of `timeoutMs` (default 10,000, below 2³¹; also the longest wait for another tab's refresh).
    */
   retry?: { attempts?: number; timeoutMs?: number }
   /**
@@ -120,6 +120,7 @@ export type ResolvedOptions = AuthClientOptions & typeof defaults & { issuer: st
 export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
   const config: Record<string, any> = { ...options }
   const { metadata, endpoints, storage = 'indexeddb', resource, signInTimeoutSeconds = 1 } = options
+  const { attempts = 1, timeoutMs = 1 } = Object(options.retry)
   const issuer = (config.issuer ??= metadata?.issuer)
   const url = 'an https URL (http only on loopback)'
   // Optional endpoints default to the issuer, which is checked anyway.
@@ -134,14 +135,17 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     ['resource', resource === undefined || [resource].flat().every(isResource) && resource.length > 0,
       'an absolute URL without a fragment, or a non-empty array of them'],
     ['signInTimeoutSeconds', signInTimeoutSeconds > 0 && signInTimeoutSeconds < 2 ** 31, 'a positive number of seconds'],
+    ['retry.attempts', attempts % 1 == 0 && attempts > 0, 'a positive integer'],
+    // setTimeout fires at once for a delay of 2³¹ ms or more: every request would time out.
+    ['retry.timeoutMs', timeoutMs > 0 && timeoutMs < 2 ** 31, 'a positive number of ms'],
     ['storage', /^(indexeddb|memory)$/.test(storage as string) ||
       ['get', 'set', 'del'].every((verb) => typeof Object(storage)[verb] == 'function'), "'indexeddb', 'memory' or { get, set, del }"],
   ]
   for (const [name, value] of Object.entries(defaults)) {
     config[name] ??= value
-    // The numbers are durations, never negative nor NaN (a missing environment variable through
-    // Number()): with a NaN leeway no token is fresh, and the client refreshes in a loop.
-    checks.push([name, typeof config[name] == typeof value && !(config[name] < 0 || config[name] !== config[name]), 'a ' + typeof value])
+    // The numbers are durations, never negative, NaN (a missing environment variable through
+    // Number()) nor infinite: with a NaN or infinite leeway no token is fresh, and the client refreshes in a loop.
+    checks.push([name, typeof config[name] == typeof value && !(config[name] < 0 || config[name] === 1 / 0 || config[name] !== config[name]), 'a ' + typeof value])
   }
   for (const [name, ok, what] of checks) if (!ok) throw new TypeError(`"${name}" must be ${what}`)
   return config as ResolvedOptions

@@ -7,7 +7,7 @@ import type { ResolvedOptions } from './options'
 import { addOns } from './internals'
 import { hook } from './plugins'
 import type { protocolFetch } from './protocolFetch'
-import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
+import { isCallbackUrl, isResponseUrl, isSameOriginPath, toUrl, withoutResponseParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
 import type { Store } from './store'
 import type { TokenExchange } from './tokenExchange'
@@ -100,6 +100,8 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
   }
 
   const completeRedirect = async (url: URL): Promise<RedirectResult> => {
+    const { signOuts } = sessions
+    const generation = signOuts.current()
     await sessions.start()
     try {
       const expectedState = url.searchParams.get('state')!
@@ -125,8 +127,13 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       })
       // Once per sign-in, never on a refresh: the claims are stored with the session.
       const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http, hook(config.plugins, 'prove')) : { session: exchanged }
-      // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
-      await sessions.exclusively(() => sessions.save(next, { type: 'signedIn' }))
+      // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand. A
+      // `signOut()` since the callback began (during the exchange or userinfo, or the wait for the lock)
+      // wins: nothing is stored or told to the other tabs. One called during the write finds it stored, and ends it.
+      await sessions.exclusively(() => {
+        if (signOuts.movedSince(generation)) throw new AuthError('login_required')
+        return sessions.save(next, { type: 'signedIn' })
+      })
       if (error) {
         store.dispatch({ type: 'failed', error })
         store.emit('error', { error, willRetry: false })
@@ -134,21 +141,26 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)
-      // A bad callback does not end a session that is still there.
-      if (!sessions.current()) sessions.apply(undefined, { type: 'signedOut', reason: 'callback_failed', error })
+      // A bad callback does not end a session that is still there: it shows (with the error) now.
+      // After a sign-out, the sign-out is why.
+      const current = sessions.current()
+      if (current) sessions.adopt(current)
+      else sessions.apply(undefined, signOuts.movedSince(generation) ? { type: 'signedOut', reason: 'signed_out' } : { type: 'signedOut', reason: 'callback_failed', error })
       return store.fail(error)
     }
   }
 
-  const handleRedirect = (url: string | URL = location.href) => {
-    const href = String(url)
+  // A relative `url` is resolved against the page's address; one that cannot be is no callback either.
+  const handleRedirect = (url?: string | URL) => {
+    const parsed = toUrl(url)
+    const href = parsed?.href!
     let result = redirects.get(href)
     // No authorization response here: nothing to exchange or clean up, and the state stays as restored.
-    if (!result && !isResponseUrl(href)) return sessions.start().then((): never => {
-      throw new AuthError('not_a_callback', undefined, { url: href })
+    if (!result && !isResponseUrl(parsed, redirectUri)) return sessions.start().then((): never => {
+      throw new AuthError('not_a_callback', undefined, { url: parsed })
     })
     if (!result) {
-      redirects.set(href, (result = completeRedirect(new URL(href))))
+      redirects.set(href, (result = completeRedirect(parsed!)))
       // Whatever happens next, the response leaves the address bar, so a reload never replays it.
       // A second call reading the address (React StrictMode) finds the same result under the clean one.
       if (typeof location !== 'undefined' && location.href === href) {
@@ -161,7 +173,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
 
   return {
     signIn,
-    isRedirectCallback: (url: string | URL = location.href) => isCallbackUrl(url, redirectUri),
+    isRedirectCallback: (url?: string | URL) => isCallbackUrl(toUrl(url), redirectUri),
     handleRedirect,
   }
 }

@@ -9,19 +9,26 @@ export const withParams = (url: URL, params: Record<string, unknown>) => {
   return url.href
 }
 
-/** True when `url` is `redirectUri` (same origin and path) carrying an authorization response: a `state`, and a `code` or an `error`. */
-export const isCallbackUrl = (url: string | URL, redirectUri: string) => {
-  const { origin, pathname, searchParams } = new URL(url)
-  const expected = new URL(redirectUri)
-  return origin + pathname === expected.origin + expected.pathname && searchParams.has('state') &&
-    (searchParams.has('code') || searchParams.has('error'))
+/** `url` (default: the page's address) resolved against the page's address; undefined when it cannot be. */
+export const toUrl = (url?: string | URL) => {
+  try {
+    return new URL(url ?? location.href, globalThis.location?.href)
+  } catch {}
 }
 
-/** True when `url` carries an authorization response at all: a `code` or an `error` (matched or not). */
-export const isResponseUrl = (url: string | URL) => {
-  const { searchParams } = new URL(url)
-  return searchParams.has('code') || searchParams.has('error')
+/**
+ * True when `url` is on `redirectUri` (same origin and path) and carries an authorization response: a
+ * `code` or an `error`, its `state` matched or not. Elsewhere a `code` is the app's own (a voucher).
+ */
+export const isResponseUrl = (url: URL | undefined, redirectUri: string): url is URL => {
+  const expected = new URL(redirectUri)
+  return !!url && url.origin + url.pathname == expected.origin + expected.pathname &&
+    (url.searchParams.has('code') || url.searchParams.has('error'))
 }
+
+/** True when `url` is an authorization response on `redirectUri` with a `state`. */
+export const isCallbackUrl = (url: URL | undefined, redirectUri: string) =>
+  isResponseUrl(url, redirectUri) && url.searchParams.has('state')
 
 /** `url` without the authorization response's parameters, so that a reload never replays them. */
 export const withoutResponseParams = (url: string) => {

@@ -29,10 +29,8 @@ export interface SessionStoreOptions {
   expiry: Expiry
   /** Where Web Locks are missing: an add-on's lock (`leaseLock`), else none. */
   lock?: LockFallback
-  /** An add-on's hook on the session's end here (DPoP: its key goes). */
-  ended?: AuthPlugin['ended']
-  /** An add-on's look at the session found at page load, before it is shown (DPoP: is its key still there). */
-  restored?: AuthPlugin['restored']
+  /** Add-ons' hooks: the session's end here (DPoP: its key goes), the one found at page load before it is shown. */
+  hooks: Pick<AuthPlugin, 'ended' | 'restored'>
   /** Called after every change of the session in hand (to schedule its renewal). */
   changed: () => void
   /** True on a page carrying an authorization response: there `handleRedirect` settles the state. */
@@ -46,7 +44,7 @@ export interface SessionStoreOptions {
  * it is shown; a write that a sign-out overtook is taken back; this tab's own change writes last;
  * other tabs' messages are read one at a time, from storage, which has the last word.
  */
-export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, restored, changed, onCallbackPage }: SessionStoreOptions) {
+export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, hooks: { ended: onEnd, restored }, changed, onCallbackPage }: SessionStoreOptions) {
   const key = name + ':session'
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
@@ -56,6 +54,8 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
   let disposed = false
   let channel: TabChannel | undefined
   const endings = createGeneration()
+  // Counts this tab's `signOut()` calls, a session in hand or not: a sign-in one overtook is dropped.
+  const signOuts = createGeneration()
   const renewal = createRenewal()
   const inbox = createSerialQueue()
   // What the other tabs said during a change here went unread: storage says where things stand now.
@@ -201,13 +201,15 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
       if (session) await memory.set(key, session)
       store.emit('storageFallback', { error })
     })
+    // Read before any await: `handleRedirect` takes the response out of the address bar at once.
+    const callback = onCallbackPage()
     const stored = await readSession()
     const expired = stored?.accessToken
-    // An add-on may end it instead (DPoP: its key is gone).
-    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || adopt(stored)
-    // On a callback page the state stays `loading` until `handleRedirect` settles it (signed in, or
-    // out with `callback_failed`): no binding then shows a signed-out flash before the code exchange.
-    if (!onCallbackPage()) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
+    // An add-on may end it first (DPoP: its key is gone). On a callback page the state stays `loading`
+    // until `handleRedirect` settles it (the new session, or failed, the stored one, else `callback_failed`):
+    // no binding then shows a signed-out flash, nor the user being replaced, before the code exchange.
+    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || (callback ? void (session = stored) : adopt(stored))
+    if (!callback) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
     if (expired) {
       await exclusively(async () => {
@@ -237,6 +239,7 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     locked,
     exclusively,
     renewal,
+    signOuts,
     dispose() {
       disposed = true
       channel?.close()

@@ -21,6 +21,8 @@ export interface SignOutDeps {
  */
 export function createSignOut({ config, client, sessions, server, http, endpoint }: SignOutDeps) {
   return async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
+    // First: a sign-in whose callback is under way here is dropped rather than stored (`redirectFlow.ts`).
+    sessions.signOuts.next()
     await sessions.start()
     // On a server there is nothing stored and no tab to tell.
     if (!sessions.inBrowser()) return

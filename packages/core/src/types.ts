@@ -48,18 +48,24 @@ export interface AuthClient {
    * @see [RFC 7636 - PKCE](https://www.rfc-editor.org/rfc/rfc7636)
    */
   signIn(options?: SignInOptions): Promise<void>
-  /** True when `url` (default: the current address) is an authorization response on `redirectUri`. */
+  /**
+   * True when `url` (default: the current address; a relative one is resolved against it) is an
+   * authorization response on `redirectUri`. False for a URL that cannot be resolved.
+   */
   isRedirectCallback(url?: string | URL): boolean
   /**
-   * Completes a sign-in on `redirectUri`: validates `state` and `iss`, exchanges the code, stores the
+   * Completes a sign-in on `redirectUri` (`url`, default: the current address; a relative one is
+   * resolved against it, and one that cannot be rejects with `not_a_callback`): validates `state` and `iss`, exchanges the code, stores the
    * session and removes the response parameters from the address bar. Idempotent per URL: repeated
    * calls share one result and one token request. Rejects with `state_mismatch`, `access_denied`,
    * `invalid_grant`, `invalid_response`, `oauth_error`, `network`, `server_error` or `rate_limited`
    * (the state then says `callback_failed`, unless a session is in hand), or `exchange_failed` when the
    * code exchange got no readable answer (it is sent again only after a 408, 429 or 503: a code is good
-   * once); with `not_a_callback`, and no change to the state, when `url` carries neither a `code` nor an
-   * `error` (an ordinary page). With `userInfo`, a failed userinfo request does not reject: it shows as
-   * `error` on the signed-in state.
+   * once); with `not_a_callback`, and no change to the state, when `url` is not on `redirectUri` or
+   * carries neither a `code` nor an `error` (an ordinary page, or one using `?code=` for itself); with
+   * `login_required` when `signOut()` was called here before the session was stored (the sign-out wins:
+   * nothing is stored, no other tab signs in). With `userInfo`, a failed userinfo request does not
+   * reject: it shows as `error` on the signed-in state.
    * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207)
    */
   handleRedirect(url?: string | URL): Promise<RedirectResult>
@@ -91,7 +97,8 @@ export interface AuthClient {
   /**
    * Signs out this tab at once; deletes the stored session and signs out every other tab once a
    * refresh under way in another tab has landed (so it cannot bring the session back); then revokes
-   * the tokens, that refresh's too (failures ignored), and optionally redirects. Never rejects.
+   * the tokens, that refresh's too (failures ignored), and optionally redirects. A sign-in whose callback
+   * is under way here is dropped (its `handleRedirect` rejects with `login_required`). Never rejects.
    */
   signOut(options?: SignOutOptions): Promise<void>
   /** The current state; the same object until something changes. */

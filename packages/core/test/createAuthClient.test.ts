@@ -79,4 +79,33 @@ describe('createAuthClient', () => {
     const storage = { get: async () => undefined, set: async () => {}, del: async () => {} }
     expect(create({ storage })).not.toThrow()
   })
+
+  // Each of these was accepted: a NaN from Number(process.env.X), an Infinity meaning "never", a
+  // fraction of an attempt. An infinite leeway refreshes in a loop; a timeout of 2³¹ ms or more
+  // fires at once (setTimeout's limit), so every request would time out.
+  it.each([
+    ['retry.attempts', { retry: { attempts: Number.NaN } }],
+    ['retry.attempts', { retry: { attempts: 0 } }],
+    ['retry.attempts', { retry: { attempts: -1 } }],
+    ['retry.attempts', { retry: { attempts: 1.5 } }],
+    ['retry.attempts', { retry: { attempts: Infinity } }],
+    ['retry.timeoutMs', { retry: { timeoutMs: Number.NaN } }],
+    ['retry.timeoutMs', { retry: { timeoutMs: 0 } }],
+    ['retry.timeoutMs', { retry: { timeoutMs: -5 } }],
+    ['retry.timeoutMs', { retry: { timeoutMs: Infinity } }],
+    ['retry.timeoutMs', { retry: { timeoutMs: 2 ** 31 } }],
+    ['retry', { retry: 3 }],
+    ['refreshLeewaySeconds', { refreshLeewaySeconds: Infinity }],
+    ['discoveryCacheSeconds', { discoveryCacheSeconds: Infinity }],
+    ['signInTimeoutSeconds', { signInTimeoutSeconds: Infinity }],
+  ])('throws a TypeError naming "%s" for a number out of range', (name, overrides) => {
+    expect(create(overrides)).toThrow(TypeError)
+    expect(create(overrides)).toThrow(`"${name}"`)
+  })
+
+  it('accepts the number options at their limits', () => {
+    expect(create({ retry: { attempts: 1, timeoutMs: 0.5 } })).not.toThrow()
+    expect(create({ retry: { attempts: 20, timeoutMs: 2 ** 31 - 1 } })).not.toThrow()
+    expect(create({ retry: {}, refreshLeewaySeconds: 0.5, discoveryCacheSeconds: 0, signInTimeoutSeconds: 0.5 })).not.toThrow()
+  })
 })

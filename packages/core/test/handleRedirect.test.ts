@@ -445,13 +445,33 @@ describe('a page loaded on the callback', () => {
     page.auth.dispose()
   })
 
-  it('shows a stored session at once: a callback does not hide a user who is still signed in', async () => {
+  it('keeps a stored session behind loading until the callback settles, then shows the new sign-in', async () => {
     const test = createTestClient()
     await test.signIn()
     setAddress(await test.authorize())
     const page = reloadTestClient(test)
-    await expect.poll(() => page.auth.getState().status).toBe('signedIn')
+    const seen: string[] = []
+    page.auth.subscribe(() => seen.push(page.auth.getState().status))
+    await restored()
+    // The user in hand may be replaced by this callback: no binding shows them meanwhile.
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
     await page.auth.handleRedirect()
+    expect(seen).toEqual(['signedIn'])
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn', scope: 'admin' })
+    page.auth.dispose()
+  })
+
+  it('shows the stored session, with the error, when the callback fails: a bad callback signs nobody out', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const token = await test.auth.getAccessToken()
+    setAddress(withParams(await test.authorize(), { state: 'forged' }))
+    const page = reloadTestClient(test)
+    await restored()
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'state_mismatch' } })
+    await expect(page.auth.getAccessToken()).resolves.toBe(token)
     page.auth.dispose()
   })
 })

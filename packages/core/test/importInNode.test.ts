@@ -48,4 +48,15 @@ describe('@pkce-auth/core in Node', () => {
     stop()
     auth.dispose()
   })
+
+  it('isRedirectCallback() is false and handleRedirect() rejects with not_a_callback: no page address, and no synchronous throw', async () => {
+    const { createAuthClient, AuthError } = await import('@pkce-auth/core')
+    const auth = createAuthClient({ issuer: 'https://auth.test', clientId: 'app', redirectUri: 'https://app.test/callback' })
+    expect(auth.isRedirectCallback()).toBe(false)
+    expect(auth.isRedirectCallback('/callback?code=c&state=s')).toBe(false)
+    let outcome: Promise<unknown> | undefined
+    expect(() => (outcome = auth.handleRedirect('/callback?code=c&state=s'))).not.toThrow()
+    await expect(outcome).rejects.toBeInstanceOf(AuthError)
+    await expect(auth.handleRedirect()).rejects.toMatchObject({ code: 'not_a_callback' })
+  })
 })

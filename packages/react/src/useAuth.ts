@@ -1,7 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react'
 import type { AuthClient, AuthError, AuthState } from '@pkce-auth/core'
 import { getServerState } from './authContext'
-import { isHandlingRedirect, watchRedirect } from './redirectCallback'
 import { useAuthClient } from './useAuthClient'
 
 /** The client's actions as {@link useAuth} returns them: the client's own functions, stable across renders. */
@@ -70,41 +69,9 @@ export function useAuth(): UseAuthResult {
   )
 }
 
-type Store = { subscribe: (listener: () => void) => () => void; getSnapshot: () => AuthState }
-
-// One store per client, so `useSyncExternalStore` gets the same functions on every render.
-const stores = new WeakMap<AuthClient, Store>()
-
-/**
- * The client's state as React reads it: `'loading'` while the page's callback is handled (the core
- * goes loading, signedOut, then signedIn there, and only the last is news), the client's own state
- * otherwise. Listeners hear the client's changes and the end of the callback.
- */
-function storeOf(client: AuthClient): Store {
-  let store = stores.get(client)
-  if (!store) {
-    store = {
-      subscribe(listener) {
-        const unsubscribe = client.subscribe(listener)
-        const unwatch = watchRedirect(client, listener)
-        return () => {
-          unsubscribe()
-          unwatch()
-        }
-      },
-      getSnapshot() {
-        // Read first: the first read is what starts the client (restoring the session).
-        const state = client.getState()
-        return isHandlingRedirect(client) ? getServerState() : state
-      },
-    }
-    stores.set(client, store)
-  }
-  return store
-}
-
 /** The client's state snapshot, re-rendering on change; `'loading'` on the server and while a callback is handled. Internal. */
 export function useAuthState(client: AuthClient): AuthState {
-  const { subscribe, getSnapshot } = storeOf(client)
-  return useSyncExternalStore(subscribe, getSnapshot, getServerState)
+  // The client's own functions, stable for its life. Reading the state is what starts the client (it
+  // restores the session); on a callback page the core says `loading` until the callback settles.
+  return useSyncExternalStore(client.subscribe, client.getState, getServerState)
 }

@@ -72,7 +72,7 @@ describe('createAuth (Svelte)', () => {
     render(Status, { auth, seen })
     await waitFor(() => expect(shown()).toEqual(['signedIn', 'signedIn']))
     expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual(['loading', 'signedIn'])
-    expect(navigate).toHaveBeenCalledExactlyOnceWith('/settings', expect.objectContaining({ returnTo: '/settings' }))
+    await waitFor(() => expect(navigate).toHaveBeenCalledExactlyOnceWith('/settings', expect.objectContaining({ returnTo: '/settings' })))
     createAuth(test.auth, { navigate })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(test.fetch.mock.calls.filter(([input]) => String(input).endsWith('/v2/oauth/token'))).toHaveLength(1)

@@ -1,15 +1,13 @@
 import type { AuthClient, AuthState, RedirectResult } from '@pkce-auth/core'
 
 // What the server renders: the session lives in the browser (IndexedDB), so the server can only say
-// "loading". Read while a callback is handled as well. One constant, so watchers see no change.
+// "loading". One constant, so watchers see no change.
 const loading: AuthState = { status: 'loading' }
 const inBrowser = () => typeof window !== 'undefined'
 
 // One callback per client, however many apps install it: a code can be redeemed only once. While it
-// is under way the core goes loading, signedOut, then signedIn, and only the last is news: the client
-// reads `loading` until it settles, then its listeners hear of it.
+// is under way the core's own state stays `loading` (DESIGN: no binding keeps a flag of its own).
 const started = new WeakSet<AuthClient>()
-const pending = new WeakMap<AuthClient, Set<() => void>>()
 
 /**
  * Starts the handling of the page's callback, in a browser on the redirect URI, once per client:
@@ -18,32 +16,17 @@ const pending = new WeakMap<AuthClient, Set<() => void>>()
 export function handleCallbackOnce(client: AuthClient): Promise<RedirectResult> | undefined {
   if (!inBrowser() || started.has(client) || !client.isRedirectCallback()) return
   started.add(client)
-  const listeners = new Set<() => void>()
-  pending.set(client, listeners)
   const promise = client.handleRedirect()
-  // Registered first: the state shows the outcome before anyone awaiting the promise hears of it.
-  // The core records a failed callback in its state; this also keeps it from being unhandled.
-  const done = () => {
-    pending.delete(client)
-    for (const listener of [...listeners]) listener()
-  }
-  promise.then(done, done)
+  // The core records a failed callback in its state; this keeps the rejection from being unhandled.
+  promise.catch(() => {})
   return promise
 }
 
-/** The client's state snapshot: `loading` on the server and while a callback is handled. Internal. */
-export const readState = (client: AuthClient): AuthState => (!inBrowser() || pending.has(client) ? loading : client.getState())
+/** The client's state snapshot: `loading` on the server. Internal. */
+export const readState = (client: AuthClient): AuthState => (inBrowser() ? client.getState() : loading)
 
 /** Calls `listener` on every change of {@link readState}; returns the unsubscribe. Not on the server. Internal. */
-export function subscribeState(client: AuthClient, listener: () => void): () => void {
-  const unsubscribe = client.subscribe(listener)
-  const listeners = pending.get(client)
-  listeners?.add(listener)
-  return () => {
-    unsubscribe()
-    listeners?.delete(listener)
-  }
-}
+export const subscribeState = (client: AuthClient, listener: () => void): (() => void) => client.subscribe(listener)
 
 /** Resolves with the first state that is not `loading`. Internal. */
 export function settledState(client: AuthClient): Promise<AuthState> {

@@ -100,7 +100,7 @@ describe('useAuth (Vue)', () => {
     renderWith(createAuth(test.auth, { navigate }), { seen })
     await waitFor(() => expect(status()).toBe('signedIn'))
     expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual(['loading', 'signedIn'])
-    expect(navigate).toHaveBeenCalledExactlyOnceWith('/settings?tab=2', expect.objectContaining({ returnTo: '/settings?tab=2' }))
+    await waitFor(() => expect(navigate).toHaveBeenCalledExactlyOnceWith('/settings?tab=2', expect.objectContaining({ returnTo: '/settings?tab=2' })))
     // Installed again (a second app), the callback is not handled twice.
     renderWith(createAuth(test.auth, { navigate }))
     await new Promise((resolve) => setTimeout(resolve, 20))
