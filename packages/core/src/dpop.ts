@@ -24,7 +24,7 @@ interface KeyRecord {
 const lost = (cause?: unknown) =>
   new AuthError(
     'invalid_grant',
-    "The session's DPoP key is gone from this browser (site data cleared, or IndexedDB refused it): sign in again.",
+    "This session's DPoP key is gone (site data cleared, or IndexedDB refused it): sign in again.",
     { cause },
   )
 
@@ -125,7 +125,7 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
       // oauth4webapi takes any token type it knows: after a proof, only a DPoP-bound token will do.
       const type = (result as { token_type?: string } | undefined)?.token_type
       if (type && type !== 'dpop') {
-        throw new AuthError('invalid_response', `A request with a DPoP proof got a "${type}" token, not a DPoP-bound one; nothing was stored.`)
+        throw new AuthError('invalid_response', `The server answered a DPoP proof with a "${type}" token; nothing was stored.`)
       }
       return result
     },
