@@ -74,7 +74,8 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
   }
   /**
    * `send` with the handle; once more when refused for a nonce (which the handle took from the refusal).
-   * Never a loop: a second refusal is the answer. A refused refresh did not spend its refresh token.
+   * Never a loop: a second refusal is the answer. A server refuses a nonce before it looks at the grant
+   * (RFC 9449 §8), so a refresh token is spent once, by the request that went through.
    */
   const prove = async <T>(DPoP: oauth.DPoPHandle, send: (options: { DPoP: oauth.DPoPHandle }) => Promise<T>) => {
     try {
@@ -140,7 +141,7 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
           // The app's own URL: plain http is its call, as with a Bearer token.
           [oauth.allowInsecureRequests]: true,
         })).catch((error) => {
-        // A challenge (401 or 403 with WWW-Authenticate) is the app's to read, as any response.
+        // oauth4webapi throws on any response with a challenge (WWW-Authenticate): the app's to read, as any other.
         if (error instanceof oauth.WWWAuthenticateChallengeError) return error.response
         throw error
       })
