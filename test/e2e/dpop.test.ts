@@ -104,7 +104,7 @@ describe('DPoP in Chromium', () => {
 
     await tab.evaluate(() => (window as unknown as { auth: { signOut(): Promise<void> } }).auth.signOut())
     expect(await keyRecord(tab)).toBeUndefined()
-    // Revoked with proofs: both tokens of the session (the refreshed one and its refresh token).
+    // Revoked, without proofs (RFC 9449 defines none for revocation): both tokens of the session.
     expect(h.requests().filter((r) => r.path === '/v2/oauth/revoke' && r.method === 'POST')).toMatchObject([{ status: 200 }, { status: 200 }])
   })
 
@@ -170,4 +170,53 @@ describe('DPoP in Chromium', () => {
   })
 
 
+  it('ends the session when the page loads without its key, in every tab, sending nothing', async () => {
+    const h = await start()
+    const [a, b] = await h.openSignedInTabs(2)
+    // Site data cleared of the key alone (or IndexedDB lost it): the session record is still there.
+    await keyRecord(a!, true)
+    h.clearRequests()
+    await h.reload(a!)
+    expect(await h.state(a!)).toMatchObject({ status: 'signedOut', reason: 'session_expired', error: { code: 'invalid_grant' } })
+    // Never shown signed in with tokens it cannot use.
+    expect((await h.states(a!)).map((state) => state.status)).not.toContain('signedIn')
+    // The other tab is told, as when a refresh ends the session.
+    expect(await h.waitForStatus(b!, 'signedOut', { reason: 'session_expired' })).toMatchObject({ status: 'signedOut' })
+    expect(tokenRequests(h.requests())).toEqual([])
+    // Nothing is left stored: a new tab starts signed out.
+    expect(await h.state(await h.openTab())).toMatchObject({ status: 'signedOut' })
+  })
+
+  it('sends a forResource handle\'s own token with a proof of the session key, answering a use_dpop_nonce once', async () => {
+    const h = await start({ dpopNonce: true })
+    const tab = await h.openTab()
+    await h.signIn(tab)
+    const resource = `${h.mockUrl}/v2`
+    const api = `${h.mockUrl}${API}`
+    const sent: { authorization: string | undefined; dpop: string | undefined }[] = []
+    h.context.on('request', (request) => {
+      if (request.url() === api && request.method() === 'GET') sent.push({ authorization: request.headers().authorization, dpop: request.headers().dpop })
+    })
+    type PageWindow = { auth: { getAccessToken(): Promise<string> }; PkceAuth: any; billing: any }
+    const apiToken: string = await tab.evaluate((resource) => {
+      const w = window as unknown as PageWindow
+      w.billing = w.PkceAuth.forResource(w.auth, resource)
+      return w.billing.getAccessToken()
+    }, resource)
+    // The per-API token came from a refresh grant with a proof: bound to the session key too.
+    const key = await keyRecord(tab)
+    expect(await introspect(h, apiToken)).toMatchObject({ active: true, cnf: { jkt: key!.jkt } })
+    // The server moves to a new nonce: the API call is refused once (use_dpop_nonce), then goes through.
+    const { nonce } = await (await fetch(`${h.mockUrl}/__mock/dpop-nonce`, { method: 'POST' })).json()
+    h.clearRequests()
+    const status = await tab.evaluate((api) => (window as unknown as PageWindow).billing.fetch(api).then((r: Response) => r.status), api)
+    expect(status).toBe(200)
+    expect(h.requests().filter((r) => r.path === API && r.method === 'GET').map((r) => r.status)).toEqual([401, 200])
+    const sessionToken = await tab.evaluate(() => (window as unknown as PageWindow).auth.getAccessToken())
+    expect(apiToken).not.toBe(sessionToken)
+    const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(apiToken))).toString('base64url')
+    const claims = sent.map(({ dpop }) => JSON.parse(Buffer.from(dpop!.split('.')[1]!, 'base64url').toString()))
+    expect(sent.map((request) => request.authorization)).toEqual([`DPoP ${apiToken}`, `DPoP ${apiToken}`])
+    expect(claims).toMatchObject([{ htm: 'GET', htu: api, ath }, { htm: 'GET', htu: api, ath, nonce }])
+  })
 })

@@ -221,6 +221,32 @@ describe('DPoP (RFC 9449) required, with server nonces', () => {
     expect(token).toBeTruthy()
   })
 
+  it('reads userinfo at sign-in with a proof of the session key (option userInfo)', async () => {
+    const i = await start({ ...dpopProvider, client: { scope: 'openid profile', userInfo: true } })
+    const page = await signedIn(i)
+    // The claims come from userinfo (the ID token of oidc-provider carries no profile claims by default).
+    const state = await i.state(page)
+    expect(state).toMatchObject({ status: 'signedIn', user: { sub: account.sub, name: account.name } })
+    expect(state.error).toBeUndefined()
+    const userinfo = i.requests().filter((r) => r.method === 'GET' && r.path === '/me')
+    // At most once more, for a nonce the provider asked for.
+    expect(userinfo.length).toBeGreaterThanOrEqual(1)
+    expect(userinfo.length).toBeLessThanOrEqual(2)
+  })
+
+  it('revokes the bound tokens at sign-out without a proof (RFC 9449 defines none for revocation)', async () => {
+    const i = await start({ ...dpopProvider, provider: { features: { ...dpopProvider.provider.features, revocation: { enabled: true } } } })
+    const page = await signedIn(i)
+    const answers: { status: number; dpop: boolean }[] = []
+    i.context.on('response', (response) => {
+      const request = response.request()
+      if (request.method() === 'POST' && request.url() === `${i.issuer}/token/revocation`) answers.push({ status: response.status(), dpop: 'dpop' in request.headers() })
+    })
+    await page.evaluate(() => (window as unknown as { auth: { signOut(): Promise<void> } }).auth.signOut())
+    expect(answers).toEqual([{ status: 200, dpop: false }, { status: 200, dpop: false }])
+    expect(await i.state(page)).toMatchObject({ status: 'signedOut', reason: 'signed_out' })
+  })
+
   it('refuses to sign in without a proof: the same provider, a client without dpop()', async () => {
     const i = await start({ ...dpopProvider, plugins: '[]' })
     const page = await i.openTab()

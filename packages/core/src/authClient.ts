@@ -53,7 +53,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     store,
     expiry,
     lock: hook(plugins, 'lock'),
-    ended: hook(plugins, 'ended'),
+    hooks: { ended: hook(plugins, 'ended'), restored: hook(plugins, 'restored') },
     changed: () => scheduler.schedule(),
     onCallbackPage: () => redirect.isRedirectCallback(),
   })
@@ -71,7 +71,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return url
   }
   hook(plugins, 'setup')?.(prefix, sessions, server, config)
-  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource, tokens: hook(plugins, 'tokens') })
+  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource, prove: hook(plugins, 'prove') })
   const { token, online } = createRefresher({ sessions, store, expiry, exchange, client })
   const scheduler = createScheduler({ expiry, current: sessions.current, renew: () => token(undefined, false, 'scheduled'), online })
   const redirect = createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http })
@@ -93,18 +93,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const getAccessToken = ({ minValidity, forceRefresh }: GetAccessTokenOptions = {}) => token(minValidity, forceRefresh, 'demand')
-  const headers = hook(plugins, 'headers')
-  const getAuthorizationHeaders: AuthClient['getAuthorizationHeaders'] = async ({ method = 'GET', url }, options) => {
-    const token = await getAccessToken(options)
-    return headers ? headers(token, { method, url: String(url) }) : { authorization: `Bearer ${token}` }
-  }
-
   // The add-ons' way in (`internals.ts`): not a property of the client.
   return register({
     ...redirect,
     getAccessToken,
-    getAuthorizationHeaders,
-    fetch: bearerFetch(getAuthorizationHeaders, config.fetch, hook(plugins, 'retry')),
+    ...bearerFetch(getAccessToken, plugins, config.fetch),
     signOut: createSignOut({ config, client, sessions, server, http, endpoint }),
     getState: () => (sessions.start(), store.getState()),
     subscribe: (listener) => listen('change', listener),

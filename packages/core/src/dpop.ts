@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError } from './authError'
-import { signProof, thumbprint, tokenHash } from './dpopProof'
 import type { AuthPlugin } from './plugins'
 import type { AuthStorage } from './storage'
 import { idbStorage, memoryStorage } from './storage'
@@ -25,7 +24,7 @@ interface KeyRecord {
 const lost = (cause?: unknown) =>
   new AuthError(
     'invalid_grant',
-    "This session's DPoP key is gone from the browser's storage (site data cleared, or IndexedDB refused it), and its tokens are useless without it; sign in again.",
+    "This session's DPoP key is gone (site data cleared, or IndexedDB refused it): sign in again.",
     { cause },
   )
 
@@ -34,14 +33,17 @@ const lost = (cause?: unknown) =>
  * that never leaves this browser, so a token read by script in the page (or from storage) is refused
  * anywhere else. One ES256 key pair per session (private key not extractable), kept in IndexedDB beside
  * the session and made at `signIn` under the cross-tab lock (read or created in one step, so every tab
- * uses the same key); its thumbprint goes to the authorization server as `dpop_jkt`. The code exchange,
- * every refresh and the revocation carry proofs, and the tokens must come back as `token_type: DPoP`
- * (a Bearer answer is an `AuthError`, `invalid_response`, and nothing is stored). `auth.fetch` and
- * `auth.getAuthorizationHeaders` send `Authorization: DPoP <token>` with a fresh proof (`htu` without
- * query or fragment, `ath` of the token sent). A server's `use_dpop_nonce` is answered by sending the
- * request once more with its nonce, never more; the latest nonce of each origin is kept for the page.
- * The key is deleted when the session ends here (sign-out, expiry), before `signOut()` resolves. A key
- * that went missing (site data cleared) ends the session at its next refresh with `invalid_grant`.
+ * uses the same key); its thumbprint goes to the authorization server as `dpop_jkt`. Proofs are made by
+ * oauth4webapi's `DPoP()` handle, one per key. The code exchange, every refresh and the userinfo request
+ * carry proofs, and the tokens must come back as `token_type: DPoP` (a Bearer answer is an `AuthError`,
+ * `invalid_response`, and nothing is stored). `auth.fetch`, `auth.getAuthorizationHeaders` and
+ * `forResource` handles send `Authorization: DPoP <token>` with a fresh proof (`htu` without query or
+ * fragment, `ath` of the token sent). The revocation at sign-out carries none (RFC 9449 defines none for
+ * it). The latest `DPoP-Nonce` of each origin (from any response, a successful token response included)
+ * is kept for the page; a `use_dpop_nonce` refusal is answered by sending the request once more with it,
+ * never more. The key is deleted when the session ends here (sign-out, expiry), before `signOut()`
+ * resolves. A key that went missing (site data cleared) ends the session with `invalid_grant` when the
+ * page loads, in every tab (with `required: false`, at its next refresh).
  *
  * @see [RFC 9449 - OAuth 2.0 Demonstrating Proof of Possession (DPoP)](https://www.rfc-editor.org/rfc/rfc9449.html)
  * @example
@@ -52,61 +54,54 @@ const lost = (cause?: unknown) =>
  */
 export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
   let server: () => Promise<oauth.AuthorizationServer>
-  let locked: <T>(fn: () => Promise<T>) => Promise<T>
+  let sessions: Parameters<NonNullable<AuthPlugin['setup']>>[1]
   let storage: AuthStorage
   let name: string
-  // The last key of a session that ended here: the revocation that follows a sign-out still proves with it.
-  let retired: KeyRecord | undefined
-  // The latest nonce of each origin (token endpoint and resource servers), for the page.
-  const nonces = new Map<string, string>()
-  const remember = (response: Response | undefined, url: string) => {
-    const nonce = response?.headers.get('dpop-nonce')
-    if (nonce) nonces.set(new URL(url).origin, nonce)
-    return !!nonce
-  }
+  // One handle per key (by thumbprint): it signs the proofs and keeps the latest nonce of each origin,
+  // from every response it sees (a successful token response included), for the page.
+  const handles: Record<string, oauth.DPoPHandle> = {}
 
   const supported = async () => !!(await server()).dpop_signing_alg_values_supported?.includes('ES256')
-  const read = async () => {
-    try {
-      const record = await storage.get<KeyRecord>(name)
-      return record?.v === 1 ? record : undefined
-    } catch (cause) {
+  const read = () =>
+    storage.get<KeyRecord>(name).then((record) => (record?.v === 1 ? record : undefined), (cause) => {
       throw lost(cause)
-    }
-  }
-  /** The session's key; none in the Bearer fallback; missing otherwise, `invalid_grant`: that ends the session. */
+    })
+  /** The session key's handle; none in the Bearer fallback; missing otherwise, `invalid_grant`: that ends the session. */
   const current = async () => {
-    const record = (await read()) ?? retired
-    if (!record && (required || (await supported()))) throw lost()
-    return record
+    const record = await read()
+    if (record) return (handles[record.jkt] ??= oauth.DPoP({}, record.keyPair))
+    if (required || (await supported())) throw lost()
   }
-  /** Headers with a fresh proof for `method url`: `htu` without query or fragment, the origin's nonce, `ath` of `token`. */
-  const proof = async ({ keyPair }: KeyRecord, method: string, url: string, token?: string) => {
-    const { origin, pathname } = new URL(url)
-    const ath = token && (await tokenHash(token))
-    return { dpop: await signProof(keyPair, { htm: method, htu: origin + pathname, ath, nonce: nonces.get(origin) }) }
+  /**
+   * `send` with the handle; once more when refused for a nonce (which the handle took from the refusal).
+   * Never a loop: a second refusal is the answer. A server refuses a nonce before it looks at the grant
+   * (RFC 9449 §8), so a refresh token is spent once, by the request that went through.
+   */
+  const prove = async <T>(DPoP: oauth.DPoPHandle, send: (options: { DPoP: oauth.DPoPHandle }) => Promise<T>) => {
+    try {
+      return await send({ DPoP })
+    } catch (error) {
+      if (!oauth.isDPoPNonceError(error)) throw error
+      return send({ DPoP })
+    }
   }
   const create = async (): Promise<KeyRecord> => {
-    let keyPair: CryptoKeyPair
-    try {
-      keyPair = await oauth.generateKeyPair('ES256')
-    } catch (cause) {
-      throw new AuthError('invalid_response', 'This browser cannot make the ES256 key DPoP needs (crypto.subtle missing, or without ECDSA P-256).', { cause })
-    }
-    const record: KeyRecord = { v: 1, keyPair, jkt: await thumbprint(keyPair.publicKey) }
-    try {
-      await storage.set(name, record)
-    } catch (cause) {
+    // Made here, not by oauth4webapi's generateKeyPair, which costs more bytes for the same call.
+    const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']).catch((cause) => {
+      throw new AuthError('invalid_response', 'This browser cannot make the ES256 key DPoP needs.', { cause })
+    })) as CryptoKeyPair
+    const record: KeyRecord = { v: 1, keyPair, jkt: await oauth.DPoP({}, keyPair).calculateThumbprint() }
+    await storage.set(name, record).catch((cause) => {
       throw new AuthError('storage_unavailable', undefined, { cause })
-    }
+    })
     return record
   }
 
   return {
     name: 'dpop',
-    setup(prefix, sessions, metadata, options) {
+    setup(prefix, parts, metadata, options) {
       name = prefix + 'dpop-key'
-      locked = sessions.locked
+      sessions = parts
       server = metadata
       // A CryptoKey is kept as it is, never encrypted (it cannot be read out anyway): in IndexedDB beside
       // the session, or in this page's memory where the session is.
@@ -117,41 +112,51 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
         if (!required) return {}
         throw new AuthError(
           'invalid_response',
-          `${(await server()).issuer} does not advertise DPoP with ES256 (dpop_signing_alg_values_supported), which dpop() requires; dpop({ required: false }) falls back to Bearer.`,
+          `${(await server()).issuer} does not advertise DPoP with ES256 (dpop_signing_alg_values_supported); dpop({ required: false }) falls back to Bearer.`,
         )
       }
-      retired = undefined
       // One step under the lock: two tabs signing in at once get one key, never one each.
-      const { jkt } = await locked(async () => (await read()) ?? create())
+      const { jkt } = await sessions.locked(async () => (await read()) ?? create())
       return { dpop_jkt: jkt }
     },
-    async tokens(send, url) {
-      const record = await current()
-      if (!record) return send({})
-      let result
-      try {
-        result = await send({ headers: new Headers(await proof(record, 'POST', url)) })
-      } catch (error) {
-        // Refused before anything was done (no code or refresh token spent): once more with the nonce the
-        // server sent. A second refusal is the answer.
-        const { error: code, response } = error as { error?: string; response?: Response }
-        if (code !== 'use_dpop_nonce' || !remember(response, url)) throw error
-        result = await send({ headers: new Headers(await proof(record, 'POST', url)) })
-      }
+    async prove(send) {
+      const DPoP = await current()
+      if (!DPoP) return send({})
+      const result = await prove(DPoP, send)
+      // oauth4webapi takes any token type it knows: after a proof, only a DPoP-bound token will do.
       const type = (result as { token_type?: string } | undefined)?.token_type
       if (type && type !== 'dpop') {
-        throw new AuthError('invalid_response', `The token endpoint answered a request with a DPoP proof with a "${type}" token, not a DPoP-bound one; nothing was stored.`)
+        throw new AuthError('invalid_response', `The server answered a DPoP proof with a "${type}" token; nothing was stored.`)
       }
       return result
     },
-    async headers(token, { method, url }) {
-      const record = await current()
-      return record ? { authorization: `DPoP ${token}`, ...(await proof(record, method.toUpperCase(), url, token)) } : { authorization: `Bearer ${token}` }
+    async request(token, { method, url }, send) {
+      const DPoP = await current()
+      if (!DPoP) return send({ authorization: `Bearer ${token}` })
+      // oauth4webapi makes the proof and reads the nonce; the app's request itself goes out through `send`.
+      return prove(DPoP, (options) =>
+        oauth.protectedResourceRequest(token, method, new URL(url), undefined, undefined, {
+          ...options,
+          [oauth.customFetch]: (_, { headers: { authorization, dpop } }) => send({ authorization: authorization!, dpop: dpop! }),
+          // The app's own URL: plain http is its call, as with a Bearer token.
+          [oauth.allowInsecureRequests]: true,
+        })).catch((error) => {
+        // oauth4webapi throws on any response with a challenge (WWW-Authenticate): the app's to read, as any other.
+        if (error instanceof oauth.WWWAuthenticateChallengeError) return error.response
+        throw error
+      })
     },
-    retry: (response, { url }) =>
-      remember(response, url) && response.status == 401 && /\bdpop\b[^]*use_dpop_nonce/i.test(response.headers.get('www-authenticate') ?? ''),
+    async restored(stored) {
+      // Without its key the session's tokens are useless: it ends at page load, not at its next refresh,
+      // and under the lock as a refresh would end it, so every tab is told. No other tab's newer sign-in
+      // can be ended by this: that one made its key before its redirect, and the key would be found here.
+      // With `required: false` whether the session was bound is in the server's metadata, which a
+      // restore does not fetch (it sends nothing): there the next refresh finds out.
+      if (!required || (await read().catch(() => 0))) return false
+      await sessions.exclusively(() => sessions.signedOut('session_expired', stored, lost()))
+      return true
+    },
     async ended() {
-      retired = await read().catch(() => undefined)
       await storage.del(name).catch(() => {})
     },
   }

@@ -1,4 +1,6 @@
 import type * as oauth from 'oauth4webapi'
+import type { Session } from './session'
+import type { SessionStore } from './sessionStore'
 import type { AuthStorage } from './storage'
 
 /** A cross-tab lock for browsers without Web Locks: runs `fn` holding `name` in every tab of the origin. */
@@ -13,28 +15,36 @@ export interface AuthPlugin {
   readonly name: string
   /** The refresh lock where the browser has no Web Locks (`leaseLock`). */
   lock?: LockFallback
-  /** The headers a protected-resource request sends with `token` (default `Authorization: Bearer`). */
-  headers?: (token: string, request: { method: string; url: string }) => Promise<Record<string, string>>
+  /**
+   * Sends a protected-resource request (`auth.fetch`, `getAuthorizationHeaders`, a `forResource` handle)
+   * with `token`: `send` with the headers it needs (default `Authorization: Bearer`), resolving to the
+   * response, which it may send once more for (a DPoP nonce asked for).
+   */
+  request?: (token: string, target: { method: string; url: string }, send: (headers: Record<string, string>) => Promise<Response>) => Promise<Response>
   /**
    * Called once by `createAuthClient`, before any other hook, with the prefix of the client's records,
-   * its cross-tab lock (`locked`: every refresh, sign-in and sign-out takes it), the server's metadata
-   * and the client's options. Positional, to keep the core small.
+   * its sessions (`locked`: the cross-tab lock every refresh, sign-in and sign-out takes), the server's
+   * metadata and the client's options. Positional, to keep the core small.
    */
   setup?: (
     prefix: string,
-    sessions: { locked: <T>(fn: () => Promise<T>) => Promise<T> },
+    sessions: Pick<SessionStore, 'locked' | 'exclusively' | 'signedOut'>,
     server: () => Promise<oauth.AuthorizationServer>,
     options: { storage?: unknown },
   ) => void
   /** Parameters the authorization request adds (DPoP: `dpop_jkt`). */
   authorize?: () => Promise<Record<string, unknown>>
   /**
-   * Wraps each token-endpoint request (code exchange, refresh, revocation) from sending to
-   * validation: `send` with the options it adds (a DPoP handle); may send it once more, and check the result.
+   * Wraps each request to the authorization server that proves possession (code exchange, refresh,
+   * userinfo) from sending to validation: `send` with the options it adds (`{ DPoP }`); may send it once
+   * more, and check the result.
    */
-  tokens?: <T>(send: (options: { headers?: Headers }) => Promise<T>, url: string) => Promise<T>
-  /** Whether `auth.fetch` sends a request once more after this response (a DPoP nonce asked for). */
-  retry?: (response: Response, request: { url: string }) => boolean
+  prove?: <T>(send: (options: { DPoP?: oauth.DPoPHandle }) => Promise<T>) => Promise<T>
+  /**
+   * The session found in storage at page load, before it is shown: resolves `true` once the add-on
+   * ended it (DPoP: its key is gone), else `false` and it is restored.
+   */
+  restored?: (session: Session) => Promise<boolean>
   /** The session ended in this tab (sign-out, expiry): before `signOut` resolves. */
   ended?: () => Promise<void>
 }

@@ -126,7 +126,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         beforeRetry: mayResendExchange,
       })
       // Once per sign-in, never on a refresh: the claims are stored with the session.
-      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http) : { session: exchanged }
+      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http, hook(config.plugins, 'prove')) : { session: exchanged }
       // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand. A
       // `signOut()` since the callback began (during the exchange or userinfo, or the wait for the lock)
       // wins: nothing is stored or told to the other tabs. One called during the write finds it stored, and ends it.

@@ -2,7 +2,6 @@ import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
 import { bearerFetch } from './bearerFetch'
 import { partsOf } from './internals'
-import { hook } from './plugins'
 import type { Session } from './session'
 import type { AuthClient, GetAccessTokenOptions } from './types'
 
@@ -99,10 +98,6 @@ export function forResource(auth: AuthClient, resource: string, { scope }: Resou
     return (!forceRefresh && kept(sessions.current(), ms)) ||
       (pending ??= obtain(ms, forceRefresh).finally(() => (pending = undefined)))
   }
-  const headers = hook(config.plugins, 'headers')
-  const getAuthorizationHeaders: ResourceClient['getAuthorizationHeaders'] = async ({ method = 'GET', url }, options) => {
-    const token = await getAccessToken(options)
-    return headers ? headers(token, { method, url: String(url) }) : { authorization: `Bearer ${token}` }
-  }
-  return { getAccessToken, getAuthorizationHeaders, fetch: bearerFetch(getAuthorizationHeaders, config.fetch) }
+  // With DPoP, the API's token is sent as the session's is: a proof by the session's key, a nonce retry.
+  return { getAccessToken, ...bearerFetch(getAccessToken, config.plugins, config.fetch) }
 }

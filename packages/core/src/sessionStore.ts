@@ -29,8 +29,8 @@ export interface SessionStoreOptions {
   expiry: Expiry
   /** Where Web Locks are missing: an add-on's lock (`leaseLock`), else none. */
   lock?: LockFallback
-  /** An add-on's hook on the session's end here (DPoP: its key goes). */
-  ended?: AuthPlugin['ended']
+  /** Add-ons' hooks: the session's end here (DPoP: its key goes), the one found at page load before it is shown. */
+  hooks: Pick<AuthPlugin, 'ended' | 'restored'>
   /** Called after every change of the session in hand (to schedule its renewal). */
   changed: () => void
   /** True on a page carrying an authorization response: there `handleRedirect` settles the state. */
@@ -44,12 +44,12 @@ export interface SessionStoreOptions {
  * it is shown; a write that a sign-out overtook is taken back; this tab's own change writes last;
  * other tabs' messages are read one at a time, from storage, which has the last word.
  */
-export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, ended: onEnd, changed, onCallbackPage }: SessionStoreOptions) {
+export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, hooks: { ended: onEnd, restored }, changed, onCallbackPage }: SessionStoreOptions) {
   const key = name + ':session'
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
   let session: Session | undefined
-  let ready: Promise<void> | undefined
+  let ready: Promise<unknown> | undefined
   let browser = false
   let disposed = false
   let channel: TabChannel | undefined
@@ -208,10 +208,10 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
     const callback = onCallbackPage()
     const stored = await readSession()
     const expired = stored?.accessToken
-    // On a callback page the state stays `loading` until `handleRedirect` settles it: signed in with the
-    // new session, or (failed) with the stored one, else out with `callback_failed`. No binding then
-    // shows a signed-out flash, nor the user being replaced, before the code exchange.
-    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return callback ? void (session = stored) : adopt(stored)
+    // An add-on may end it first (DPoP: its key is gone). On a callback page the state stays `loading`
+    // until `handleRedirect` settles it (the new session, or failed, the stored one, else `callback_failed`):
+    // no binding then shows a signed-out flash, nor the user being replaced, before the code exchange.
+    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || (callback ? void (session = stored) : adopt(stored))
     if (!callback) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
     if (expired) {

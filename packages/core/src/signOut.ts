@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi'
 import type { ResolvedOptions } from './options'
-import { hook } from './plugins'
 import type { protocolFetch } from './protocolFetch'
 import { withParams } from './redirectUrl'
 import type { SessionStore } from './sessionStore'
@@ -50,9 +49,10 @@ export function createSignOut({ config, client, sessions, server, http, endpoint
       const as = await server()
       if (as.revocation_endpoint) {
         // A server that cannot revoke them keeps the tokens until they expire; the redirect still happens.
-        const wrap = hook(config.plugins, 'tokens') ?? ((send) => send({}))
-        await Promise.all([...tokens].map((token) => wrap(async (dpop) => oauth.processRevocationResponse(
-          await oauth.revocationRequest(as, client, oauth.None(), token!, { ...http(as.revocation_endpoint), ...dpop })), as.revocation_endpoint!))).catch(() => {})
+        // No DPoP proof, even for bound tokens: RFC 9449 defines none for revocation (RFC 7009), and
+        // oauth4webapi's revocationRequest takes no DPoP handle. The token itself is what revokes it.
+        await Promise.all([...tokens].map(async (token) => oauth.processRevocationResponse(
+          await oauth.revocationRequest(as, client, oauth.None(), token!, http(as.revocation_endpoint))))).catch(() => {})
       }
       if (redirect && as.end_session_endpoint) {
         config.navigate(withParams(endpoint(as.end_session_endpoint), {

@@ -16,12 +16,12 @@ export interface TokenExchangeOptions {
   /** The resource indicators (RFC 8707), sent with every token request. */
   resource?: string | string[]
   /** An add-on's wrapper of each token request (DPoP). */
-  tokens?: AuthPlugin['tokens']
+  prove?: AuthPlugin['prove']
 }
 
 /** How one token request is sent, and how its response is validated (an oauth4webapi request/process pair). */
 export interface TokenRequest {
-  send: (as: oauth.AuthorizationServer, options: HttpOptions & Pick<oauth.TokenEndpointRequestOptions, 'additionalParameters' | 'headers'>) => Promise<Response>
+  send: (as: oauth.AuthorizationServer, options: HttpOptions & Pick<oauth.TokenEndpointRequestOptions, 'additionalParameters' | 'DPoP'>) => Promise<Response>
   process: (as: oauth.AuthorizationServer, client: oauth.Client, response: Response) => Promise<oauth.TokenEndpointResponse>
   /** The session the response renews (what it leaves out is kept from it); none for a sign-in. */
   previous?: Session
@@ -35,13 +35,13 @@ export interface TokenRequest {
  * Sends a token request to the token endpoint and turns the response, once oauth4webapi has
  * validated it, into a session. Nothing is stored: the caller decides where the session goes.
  */
-export function createTokenExchange({ server, http, client, now, scope, resource, tokens = (send) => send({}) }: TokenExchangeOptions) {
+export function createTokenExchange({ server, http, client, now, scope, resource, prove = (send) => send({}) }: TokenExchangeOptions) {
   // RFC 8707 §2.2: the resources go with every token request too, else the token is not for them.
   const additionalParameters = [resource ?? []].flat().map((value) => ['resource', value])
   return async ({ send, process, previous, requested = scope, beforeRetry, signal }: TokenRequest) => {
     const as = await server()
-    const response = await tokens(async (dpop) =>
-      process(as, client, await send(as, { ...http(as.token_endpoint, beforeRetry, signal), additionalParameters, ...dpop })), as.token_endpoint!)
+    const response = await prove(async (dpop) =>
+      process(as, client, await send(as, { ...http(as.token_endpoint, beforeRetry, signal), additionalParameters, ...dpop })))
     return toSession(response, now(), requested || undefined, previous)
   }
 }

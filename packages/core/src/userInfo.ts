@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
 import type { Claims } from './authState'
+import type { AuthPlugin } from './plugins'
 import type { HttpOptions } from './protocolFetch'
 import type { Session } from './session'
 
@@ -8,8 +9,9 @@ import type { Session } from './session'
  * Reads the userinfo endpoint with a new session's access token and merges the claims into its
  * `user` (over the ID token's), keeping them as `userInfo` so refreshes carry them over. The `sub`
  * must match the ID token's (OpenID Connect Core §5.3.2); without an ID token there is no subject to
- * match, and nothing is asked. One attempt, never retried. Never rejects: a failure comes back as
- * `error`, beside the session as it was, since the sign-in itself succeeded.
+ * match, and nothing is asked. One attempt, never retried (with DPoP, once more for a nonce asked
+ * for). Never rejects: a failure comes back as `error`, beside the session as it was, since the
+ * sign-in itself succeeded.
  *
  * @see [OpenID Connect Core 1.0 §5.3 - UserInfo Endpoint](https://openid.net/specs/openid-connect-core-1_0.html#UserInfo)
  */
@@ -18,14 +20,16 @@ export async function withUserInfo(
   client: oauth.Client,
   session: Session,
   http: (url: string | undefined, beforeRetry: () => Promise<boolean>) => HttpOptions,
+  prove: AuthPlugin['prove'] = (send) => send({}),
 ): Promise<{ session: Session; error?: AuthError }> {
   const subject = session.idToken ? session.user?.sub : undefined
   if (!subject) return { session }
   try {
     if (!as.userinfo_endpoint) throw new AuthError('invalid_response', 'The server metadata has no userinfo_endpoint')
     // One attempt: the sign-in waits for it, and it is worth less than a user kept waiting.
-    const response = await oauth.userInfoRequest(as, client, session.accessToken, http(as.userinfo_endpoint, async () => false))
-    const claims = (await oauth.processUserInfoResponse(as, client, subject, response)) as Claims
+    // With DPoP it carries a proof of the session's key (RFC 9449 §7): a bound token is refused without one.
+    const claims = (await prove(async (dpop) => oauth.processUserInfoResponse(as, client, subject,
+      await oauth.userInfoRequest(as, client, session.accessToken, { ...http(as.userinfo_endpoint, async () => false), ...dpop })))) as Claims
     return { session: { ...session, user: { ...session.user, ...claims }, userInfo: claims } }
   } catch (cause) {
     return { session, error: toAuthError(cause) }

@@ -4,9 +4,11 @@ import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 import type { TestClientOptions } from '../../../test/helpers/createTestClient'
-import { tokenHash } from '../src/dpopProof'
 
 const api = `${TEST_ISSUER}/v2/oauth_grants`
+
+/** The `ath` of an access token: its base64url SHA-256 (RFC 9449 §4.2). */
+const tokenHash = async (token: string) => Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))).toString('base64url')
 
 /** A client with `dpop()` against a mock with DPoP on (and nonces, when asked). */
 function dpopClient(options: TestClientOptions & { nonce?: boolean } = {}) {
@@ -104,6 +106,28 @@ describe('dpop', () => {
       expect(tokenRequests(test).map((r) => r.status)).toEqual([200])
     })
 
+    it('keeps a nonce sent with a successful token response: the next request sends it at once', async () => {
+      const test = dpopClient({
+        nonce: true,
+        // A server that moves to a new nonce and says so in a successful token response (RFC 9449 §8.2).
+        fetch: async (input, init) => {
+          const response = await test.mock.fetch(new Request(input, init))
+          if (!String(input).endsWith('/v2/oauth/token') || response.status !== 200) return response
+          const { nonce } = await (await test.mock.fetch(`${TEST_ISSUER}/__mock/dpop-nonce`, { method: 'POST' })).json()
+          const headers = new Headers(response.headers)
+          headers.set('dpop-nonce', nonce)
+          return new Response(response.body, { status: 200, headers })
+        },
+      })
+      await test.signIn()
+      test.mock.requests.clear()
+      await test.auth.getAccessToken({ forceRefresh: true })
+      expect(tokenRequests(test).map((r) => r.status)).toEqual([200])
+      test.mock.requests.clear()
+      expect((await test.auth.fetch(api)).status).toBe(200)
+      expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth_grants').map((r) => r.status)).toEqual([200])
+    })
+
     it('retries a resource request once on 401 DPoP error="use_dpop_nonce"', async () => {
       const test = dpopClient({ nonce: true })
       await test.signIn()
@@ -169,6 +193,25 @@ describe('dpop', () => {
       expect(test.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
     })
 
+    it('at page load: the session ends with a reason before it is shown, and nothing is sent', async () => {
+      const test = dpopClient()
+      await test.signIn()
+      await deleteKey(test.clientId)
+      const reloaded = reloadTestClient(test, { plugins: [dpop()] })
+      await expect(reloaded.auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' })
+      expect(reloaded.auth.getState()).toMatchObject({ status: 'signedOut', reason: 'session_expired', error: { code: 'invalid_grant' } })
+      expect(reloaded.fetch).not.toHaveBeenCalled()
+    })
+
+    it('at page load with dpop({ required: false }) on a server without DPoP: the Bearer session is restored, nothing sent', async () => {
+      const test = createTestClient({ plugins: [dpop({ required: false })] })
+      await test.signIn()
+      const reloaded = reloadTestClient(test, { plugins: [dpop({ required: false })] })
+      expect(await reloaded.auth.getAccessToken()).toBe(await test.auth.getAccessToken())
+      expect(reloaded.auth.getState().status).toBe('signedIn')
+      expect(reloaded.fetch).not.toHaveBeenCalled()
+    })
+
     it('before a refresh: the session ends with a reason, the refresh token is not sent, and nothing loops', async () => {
       const test = dpopClient()
       await test.signIn()
@@ -192,15 +235,17 @@ describe('dpop', () => {
     expect((await storedKey(a.clientId))!.jkt).toBe(jkts[0])
   })
 
-  it('deletes the key on sign-out before signOut resolves, and revokes with proofs', async () => {
+  it('deletes the key on sign-out before signOut resolves, and revokes the tokens without a proof (RFC 9449 defines none for revocation)', async () => {
     const test = dpopClient()
     await test.signIn()
     expect(await storedKey(test.clientId)).toBeDefined()
+    const token = await test.auth.getAccessToken()
     await test.auth.signOut()
     expect(await storedKey(test.clientId)).toBeUndefined()
     const revocations = sent(test, '/v2/oauth/revoke')
     expect(revocations).toHaveLength(2)
-    for (const request of revocations) expect(decodeJwt(request.headers.get('dpop')!).htu).toBe(`${TEST_ISSUER}/v2/oauth/revoke`)
+    for (const request of revocations) expect(request.headers.has('dpop')).toBe(false)
+    expect(await introspect(test, token)).toMatchObject({ active: false })
   })
 
   it('uses one key for the next sign-in of the session, and a new one after sign-out', async () => {

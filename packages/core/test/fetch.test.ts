@@ -156,22 +156,26 @@ describe('getAuthorizationHeaders', () => {
       .rejects.toMatchObject({ code: 'login_required' })
   })
 
-  it('gives the headers of the add-on that sets them, and auth.fetch sends those', async () => {
+  it('gives the headers of the add-on that sets them without sending, and auth.fetch sends those', async () => {
     const seen: { method: string; url: string }[] = []
     const signing = {
       name: 'signing',
-      headers: async (token: string, request: { method: string; url: string }) => {
-        seen.push(request)
-        return { authorization: `Bearer ${token}`, 'x-proof': `${request.method} ${request.url}` }
+      request: (token: string, target: { method: string; url: string }, send: (headers: Record<string, string>) => Promise<Response>) => {
+        seen.push(target)
+        return send({ authorization: `Bearer ${token}`, 'x-proof': `${target.method} ${target.url}` })
       },
     }
     const test = createTestClient({ plugins: [signing] })
     await test.signIn()
     const url = `${TEST_ISSUER}/v2/oauth_grants?page[size]=1`
+    const calls = test.fetch.mock.calls.length
+    const headers = await test.auth.getAuthorizationHeaders({ method: 'POST', url })
+    expect(headers).toEqual({ authorization: `Bearer ${await test.auth.getAccessToken()}`, 'x-proof': `POST ${url}` })
+    expect(test.fetch.mock.calls.length).toBe(calls)
     const response = await test.auth.fetch(url)
     expect(response.status).toBe(200)
     const sent = test.fetch.mock.lastCall![0] as Request
     expect(sent.headers.get('x-proof')).toBe(`GET ${sent.url}`)
-    expect(seen).toEqual([{ method: 'GET', url: sent.url }])
+    expect(seen).toEqual([{ method: 'POST', url }, { method: 'GET', url: sent.url }])
   })
 })
