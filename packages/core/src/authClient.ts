@@ -72,8 +72,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
   hook(plugins, 'setup')?.(prefix, sessions, server, config)
   const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource, tokens: hook(plugins, 'tokens') })
-  const { token, online } = createRefresher({ sessions, store, expiry, exchange, client })
-  const scheduler = createScheduler({ expiry, current: sessions.current, renew: () => token(undefined, false, 'scheduled'), online })
+  const token = createRefresher({ sessions, store, expiry, exchange, client })
+  const scheduler = createScheduler({ expiry, current: sessions.current, renew: () => token(undefined, false, 'scheduled') })
   const redirect = createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http })
 
   /** Starts or stops the background work: it runs while someone listens, in a browser, until `dispose`. */

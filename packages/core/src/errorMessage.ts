@@ -1,4 +1,5 @@
 import type { AuthErrorCode } from './authError'
+import { isOffline } from './retryFetch'
 
 /** What an error's message may say: facts that carry no secret. */
 export interface ErrorFacts {
@@ -26,10 +27,10 @@ const clip = (text: string) => (text.length > 200 ? text.slice(0, 199) + '…' :
 
 // Likely causes of the OAuth errors a misconfigured app meets first.
 const hints: Record<string, string> = {
-  invalid_client: 'the client ID is not registered here',
-  invalid_scope: 'a scope the server does not allow (see its scopes_supported)',
+  invalid_client: 'an unregistered client ID',
+  invalid_scope: 'a scope not in its scopes_supported',
   unauthorized_client: 'a grant this client may not use',
-  unsupported_grant_type: 'a grant the server does not support',
+  unsupported_grant_type: 'a grant the server lacks',
 }
 
 /**
@@ -49,21 +50,21 @@ export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): strin
   const later = `${details}; try again later.`
   switch (code) {
     case 'network':
-      return globalThis.navigator?.onLine === false
-        ? `This browser is offline, so ${server} was not reached; it is tried again once online.`
-        : `No response from ${server}: it is down, or it does not allow this origin (CORS).`
+      return isOffline()
+        ? `Offline: ${server} not reached; tried again once online.`
+        : `No response from ${server}: down, or no CORS for this origin.`
     case 'timeout':
-      return `No answer in time from ${at ?? 'the server, or from another tab refreshing the session'}${later}`
+      return `No answer in time from ${at ?? 'the server, or from a refresh in another tab'}${later}`
     case 'server_error':
       return `Failure at ${server}${later}`
     case 'rate_limited':
       return `Too many requests to ${server}${later}`
     case 'invalid_grant':
-      return `The code or refresh token was rejected by ${server}${details}; sign in again.`
+      return `${server} rejected the code or refresh token${details}; sign in again.`
     case 'access_denied':
       return `Sign-in was declined (${said || code}).`
     case 'login_required':
-      return error ? `The server asks the user to sign in (${said}).` : 'Not signed in: sign in first.'
+      return error ? `The server asks the user to sign in (${said}).` : 'Not signed in.'
     case 'oauth_error':
       return `OAuth error from ${server}${details}${hints[error!] ? `; likely ${hints[error!]}` : ''}.`
     case 'invalid_response':
@@ -71,16 +72,16 @@ export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): strin
         ? `${at} answered HTTP ${status}, not a valid response${status == 404 ? '; check the issuer' : ''}.`
         : `Invalid response from ${server}${facts.detail ? `: ${facts.detail.replace(/\.$/, '')}` : ''}.`
     case 'state_mismatch':
-      return 'No sign-in under way in this browser matches this response: it expired, began in another browser, or was used already; sign in again.'
+      return 'No sign-in under way here matches this response (expired, begun in another browser, or used); sign in again.'
     case 'not_a_callback':
-      return `${at ?? 'This page'} is not an authorization response; call handleRedirect() only where isRedirectCallback() is true.`
+      return `${at ?? 'This page'} is not an authorization response (see isRedirectCallback()).`
     case 'exchange_failed':
-      return `The code exchange at ${server} got no readable answer and was not sent again (a code is good once): check that it allows this origin (CORS), then sign in again.`
+      return `No readable answer to the code exchange at ${server}, not sent again (a code is good once): check its CORS for this origin; sign in again.`
     case 'storage_unavailable':
-      return 'The sign-in could not be stored (IndexedDB blocked, full, or a private window); it needs storage that survives the redirect.'
+      return 'Sign-in not stored (IndexedDB blocked, full, or a private window); it needs storage that survives the redirect.'
     case 'popup_blocked':
-      return 'The browser blocked the sign-in window: open it from a click, before any await.'
+      return 'Sign-in window blocked: open it from a click, before any await.'
     case 'popup_closed':
-      return 'The sign-in window closed before it answered; sign in again.'
+      return 'Sign-in window closed before it answered; sign in again.'
   }
 }

@@ -5,6 +5,7 @@ import type { Session } from './session'
 import type { SessionStore, Source } from './sessionStore'
 import type { Store } from './store'
 import type { TokenExchange } from './tokenExchange'
+import { isOffline } from './retryFetch'
 
 /** What {@link createRefresher} needs. */
 export interface RefresherOptions {
@@ -14,8 +15,6 @@ export interface RefresherOptions {
   exchange: TokenExchange
   client: oauth.Client
 }
-
-const online = () => globalThis.navigator?.onLine !== false
 
 /**
  * Hands out access tokens, renewing the session when needed: one refresh at a time in this tab
@@ -40,7 +39,7 @@ export function createRefresher({ sessions, store, expiry, exchange, client }: R
     let ended = false
     try {
       if (!current?.refreshToken) throw new AuthError('login_required')
-      if (!online()) throw new AuthError('network')
+      if (isOffline()) throw new AuthError('network')
       return await sessions.locked(async () => {
         // The previous holder may have refreshed (or ended) the session: storage has the truth.
         const stored = await sessions.readSession()
@@ -125,5 +124,5 @@ export function createRefresher({ sessions, store, expiry, exchange, client }: R
     }
   }
 
-  return { token, online }
+  return token
 }

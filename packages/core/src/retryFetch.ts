@@ -1,6 +1,9 @@
 /** What the previous attempt ended with: a response (408, 429, 5xx) or an error (network failure, timeout). */
 export type RetryOutcome = { response: Response; error?: undefined } | { response?: undefined; error: unknown }
 
+/** True when the browser says it is offline: nothing is sent then, and the client tries again on `online`. */
+export const isOffline = () => globalThis.navigator?.onLine === false
+
 /** What {@link retryFetch} rejects with when the browser is offline before an attempt: that attempt was never sent. */
 export class OfflineError extends TypeError {
   constructor() {
@@ -60,7 +63,7 @@ export function retryFetch(
   return async (input: string | URL, init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw signal.reason
-      if (globalThis.navigator?.onLine === false) throw new OfflineError()
+      if (isOffline()) throw new OfflineError()
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException('Timeout', 'TimeoutError')), timeoutMs)
       const stop = () => controller.abort(signal!.reason)

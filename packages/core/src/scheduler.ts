@@ -1,5 +1,6 @@
 import type { Expiry } from './expiry'
 import { watchWake } from './lifecycle'
+import { isOffline } from './retryFetch'
 import type { Session } from './session'
 
 /** What {@link createScheduler} needs. */
@@ -9,20 +10,19 @@ export interface SchedulerOptions {
   current: () => Session | undefined
   /** Renews the session (a scheduled refresh). */
   renew: () => Promise<unknown>
-  online: () => boolean
 }
 
 /**
  * Renews the session ahead of expiry while the client runs in the background: a timer, which is only
  * a hint, and a re-check whenever the page wakes (visible, focus, online, after sleep).
  */
-export function createScheduler({ expiry, current, renew, online }: SchedulerOptions) {
+export function createScheduler({ expiry, current, renew }: SchedulerOptions) {
   const { fresh, margin, now } = expiry
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopWake: (() => void) | undefined
 
   const check = () => {
-    if (current() && !fresh(current()) && online()) {
+    if (current() && !fresh(current()) && !isOffline()) {
       // A refresh that failed for now is tried again later (the requests themselves were retried already),
       // by one timer however many checks shared that refresh, so that `dispose` can clear it.
       renew().catch(() => {

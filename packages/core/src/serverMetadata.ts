@@ -86,9 +86,8 @@ export function createServerMetadata({
         const last = unanswered(second) ? second : first
         throw new AuthError(
           last.code,
-          `Discovery got no readable answer at ${locations(issuer).join(', nor metadata at ')}: the server is unreachable, ` +
-            'or it answers without a CORS header (a 404 without CORS headers looks like this too). Check the issuer, ' +
-            'or pass the server metadata as the `metadata` option.',
+          `Discovery got no readable answer at ${locations(issuer).join(', nor at ')}: unreachable, or no CORS header (a 404 ` +
+            'without one looks the same); check the issuer, or pass the `metadata` option.',
           { cause: last.cause ?? last, url: locations(issuer)[0] },
         )
       }
