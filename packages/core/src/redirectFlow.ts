@@ -3,14 +3,10 @@ import { AuthError, toAuthError } from './authError'
 import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
 import { exchangeError, mayResendExchange } from './codeExchange'
-import type { ResolvedOptions } from './options'
+import type { ClientParts } from './internals'
 import { addOns } from './internals'
 import { hook } from './plugins'
-import type { protocolFetch } from './protocolFetch'
 import { isCallbackUrl, isResponseUrl, isSameOriginPath, withoutResponseParams } from './redirectUrl'
-import type { SessionStore } from './sessionStore'
-import type { Store } from './store'
-import type { TokenExchange } from './tokenExchange'
 import type { RedirectResult, SignInOptions } from './types'
 import { withUserInfo } from './userInfo'
 
@@ -20,28 +16,13 @@ interface PendingTransactions {
   states: Record<string, number>
 }
 
-/** What {@link createRedirectFlow} needs. */
-export interface RedirectFlowOptions {
-  config: ResolvedOptions
-  client: oauth.Client
-  /** Prefixes every record of this client. */
-  prefix: string
-  sessions: SessionStore
-  store: Store
-  exchange: TokenExchange
-  server: () => Promise<oauth.AuthorizationServer>
-  /** An endpoint from the metadata, as a URL, https unless on loopback. */
-  endpoint: (value: string | undefined) => URL
-  http: ReturnType<typeof protocolFetch>
-}
-
 /**
  * The redirect flow: `signIn` stores a transaction under a fresh `state` and leaves for the
  * authorization endpoint; `handleRedirect` on the way back validates the response, exchanges the
  * code once (its result memoised per URL, so React StrictMode's second call sends nothing) and
  * stores the session.
  */
-export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http }: RedirectFlowOptions) {
+export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http }: ClientParts) {
   const { clientId, redirectUri, now, navigate } = config
   // Under their own prefix, so that no `state` from an address bar names another record.
   const transactionKey = (state: string) => prefix + 'transaction:' + state

@@ -1,20 +1,9 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
-import type { Expiry } from './expiry'
-import type { Session } from './session'
-import type { SessionStore, Source } from './sessionStore'
-import type { Store } from './store'
-import type { TokenExchange } from './tokenExchange'
+import type { ClientParts } from './internals'
 import { isOffline } from './retryFetch'
-
-/** What {@link createRefresher} needs. */
-export interface RefresherOptions {
-  sessions: SessionStore
-  store: Store
-  expiry: Expiry
-  exchange: TokenExchange
-  client: oauth.Client
-}
+import type { Session } from './session'
+import type { Source } from './sessionStore'
 
 /**
  * Hands out access tokens, renewing the session when needed: one refresh at a time in this tab
@@ -22,7 +11,7 @@ export interface RefresherOptions {
  * token another tab obtained meanwhile is used without a request), and a refresh whose session left
  * (signed out, or another sign-in) stopped at once.
  */
-export function createRefresher({ sessions, store, expiry, exchange, client }: RefresherOptions) {
+export function createRefresher({ sessions, store, expiry, exchange, client }: ClientParts) {
   const { fresh } = expiry
   let refreshing: Promise<Session> | undefined
 

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
-import type { HttpOptions } from './protocolFetch'
+import type { ClientParts } from './internals'
 import type { RetryOutcome } from './retryFetch'
 import { OfflineError } from './retryFetch'
 
@@ -11,26 +11,6 @@ export interface CachedMetadata {
   metadata: oauth.AuthorizationServer
 }
 
-/** What {@link createServerMetadata} needs: the client's options, how to send, and where the cache lives. */
-export interface ServerMetadataOptions {
-  issuer: URL
-  /** Static metadata: no discovery, no cache. */
-  metadata?: oauth.AuthorizationServer
-  /** Endpoints that replace the metadata's (a token proxy). */
-  endpoints: { token?: string; revocation?: string }
-  discoveryCacheSeconds: number
-  now: () => number
-  /** How to send; `beforeRetry` resolving false stops the retries of that request. */
-  http: (url: URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => HttpOptions
-  /** Rounds of asking both locations when neither gives a readable answer (default 4). */
-  retry?: { attempts?: number }
-  /** Waits between those rounds; for tests. */
-  sleep?: (ms: number) => Promise<void>
-  /** Reads the cached record while it is fresh (undefined when absent, expired, unreadable or of another version). */
-  read: () => Promise<CachedMetadata | undefined>
-  write: (record: CachedMetadata) => Promise<void>
-}
-
 /**
  * The authorization server's metadata, loaded once on first call: static, cached in storage, or
  * discovered (RFC 8414, then OpenID Connect Discovery where the RFC 8414 location has none). A failed
@@ -39,22 +19,15 @@ export interface ServerMetadataOptions {
  * A browser shows a 404 without CORS headers (what many servers answer at a location they do not
  * serve) as a network error, like a server that is down. So when the RFC 8414 request gets no readable
  * answer, the OpenID location is asked before any retry, and both are retried only when both fail;
- * the final error names both URLs.
+ * the final error names both URLs. Static `metadata` means no discovery and no cache; `endpoints`
+replace the metadata's (a token proxy); `retry.attempts` bounds the rounds of asking both locations.
  *
  * @see [RFC 8414 - OAuth 2.0 Authorization Server Metadata](https://www.rfc-editor.org/rfc/rfc8414.html)
  */
-export function createServerMetadata({
-  issuer,
-  metadata,
-  endpoints,
-  discoveryCacheSeconds,
-  now,
-  http,
-  read,
-  write,
-  retry = {},
-  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-}: ServerMetadataOptions): () => Promise<oauth.AuthorizationServer> {
+export function createServerMetadata({ config, http, sessions, prefix }: ClientParts): () => Promise<oauth.AuthorizationServer> {
+  const { metadata, endpoints, discoveryCacheSeconds, now, retry } = config
+  const issuer = new URL(config.issuer)
+  const key = prefix + 'metadata'
   let loading: Promise<oauth.AuthorizationServer> | undefined
 
   const discover = async (algorithm: 'oauth2' | 'oidc', beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) =>
@@ -91,15 +64,16 @@ export function createServerMetadata({
           { cause: last.cause ?? last, url: locations(issuer)[0] },
         )
       }
-      await sleep(Math.random() * 500 * 2 ** (round - 1))
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 500 * 2 ** (round - 1)))
     }
   }
 
   const load = async () => {
-    let as = metadata ?? (await read())?.metadata
+    // The cached record while it is fresh (none when absent, expired, unreadable or of another version).
+    let as = metadata ?? (await sessions.read<CachedMetadata>(key, (record) => record.expiresAt > now()))?.metadata
     if (!as) {
       as = await discoverEither()
-      write({ v: 1, expiresAt: now() + discoveryCacheSeconds * 1000, metadata: as }).catch(() => {})
+      sessions.storage.set(key, { v: 1, expiresAt: now() + discoveryCacheSeconds * 1000, metadata: as }).catch(() => {})
     }
     return {
       ...as,

@@ -1,26 +1,14 @@
 import * as oauth from 'oauth4webapi'
-import type { ResolvedOptions } from './options'
+import type { ClientParts } from './internals'
 import { hook } from './plugins'
-import type { protocolFetch } from './protocolFetch'
 import { withParams } from './redirectUrl'
-import type { SessionStore } from './sessionStore'
 import type { SignOutOptions } from './types'
-
-/** What {@link createSignOut} needs. */
-export interface SignOutDeps {
-  config: ResolvedOptions
-  client: oauth.Client
-  sessions: SessionStore
-  server: () => Promise<oauth.AuthorizationServer>
-  http: ReturnType<typeof protocolFetch>
-  endpoint: (value: string | undefined) => URL
-}
 
 /**
  * `signOut`: this tab at once, storage and the other tabs under the lock, then revocation (RFC 7009)
  * and the end-session redirect when asked.
  */
-export function createSignOut({ config, client, sessions, server, http, endpoint }: SignOutDeps) {
+export function createSignOut({ config, client, sessions, server, http, endpoint }: ClientParts) {
   return async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
     await sessions.start()
     // On a server there is nothing stored and no tab to tell.
