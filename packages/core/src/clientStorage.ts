@@ -1,5 +1,6 @@
 import { encryptedStorage } from './encryptedStorage'
 import type { AuthClientOptions } from './options'
+import { sleep } from './retryFetch'
 import type { AuthStorage } from './storage'
 import { idbStorage, memoryStorage } from './storage'
 
@@ -39,7 +40,7 @@ export function createClientStorage(
       const attempt = (tries: number): Promise<T> =>
         operation(current).catch(async (error) => {
           if (!tries) throw error
-          await new Promise((resolve) => setTimeout(resolve, 100))
+          await sleep(100)
           return attempt(tries - 1)
         })
       return await attempt(current === fallback ? 0 : 2)

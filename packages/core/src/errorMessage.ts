@@ -33,55 +33,43 @@ const hints: Record<string, string> = {
   unsupported_grant_type: 'a grant the server lacks',
 }
 
+// What failed, per code; `@` is where (origin and path, else the server). The server's words, the
+// status and what to do next follow.
+const sentences: Record<AuthErrorCode, string> = {
+  network: 'No response from @: down, or no CORS for this origin',
+  timeout: 'No answer in time from @',
+  server_error: 'Failure at @',
+  rate_limited: 'Too many requests to @',
+  invalid_grant: '@ rejected the code or refresh token',
+  access_denied: 'Sign-in was declined',
+  login_required: 'Not signed in',
+  oauth_error: 'OAuth error from @',
+  invalid_response: 'Invalid response from @',
+  state_mismatch: 'No sign-in under way here matches this response (expired, begun elsewhere, or used)',
+  not_a_callback: 'Not an authorization response: @ (see isRedirectCallback())',
+  exchange_failed: 'No readable answer to the code exchange at @ (not resent: a code is good once); check its CORS',
+  storage_unavailable: 'Sign-in not stored (IndexedDB blocked, full, or a private window)',
+  popup_blocked: 'Sign-in window blocked: open it from a click, before any await',
+  popup_closed: 'Sign-in window closed before it answered',
+}
+
 /**
  * One plain sentence for a person reading a log or an error view: what failed, where (origin and
- * path), what the server said, and the likely cause where one is known. Never a token, a code or a
- * query. The `code` stays the contract; this text may change.
+ * path), what the server said, and the likely cause or what to do where one is known. Never a token,
+ * a code or a query. The `code` stays the contract; this text may change.
  */
 export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): string {
-  const { status, error, error_description } = facts
-  const at = originAndPath(facts.url)
-  const server = at ?? 'the server'
-  // "invalid_scope: Scope not allowed", or just the error, or nothing.
-  const said = error ? error + (error_description ? `: ${clip(error_description)}` : '') : ''
-  // " (HTTP 400, invalid_grant: expired)", or what there is of it.
-  const known = [status && `HTTP ${status}`, said].filter(Boolean).join(', ')
-  const details = known && ` (${known})`
-  const later = `${details}; try again later.`
-  switch (code) {
-    case 'network':
-      return isOffline()
-        ? `Offline: ${server} not reached; tried again once online.`
-        : `No response from ${server}: down, or no CORS for this origin.`
-    case 'timeout':
-      return `No answer in time from ${at ?? 'the server, or from a refresh in another tab'}${later}`
-    case 'server_error':
-      return `Failure at ${server}${later}`
-    case 'rate_limited':
-      return `Too many requests to ${server}${later}`
-    case 'invalid_grant':
-      return `${server} rejected the code or refresh token${details}; sign in again.`
-    case 'access_denied':
-      return `Sign-in was declined (${said || code}).`
-    case 'login_required':
-      return error ? `The server asks the user to sign in (${said}).` : 'Not signed in.'
-    case 'oauth_error':
-      return `OAuth error from ${server}${details}${hints[error!] ? `; likely ${hints[error!]}` : ''}.`
-    case 'invalid_response':
-      return status && at
-        ? `${at} answered HTTP ${status}, not a valid response${status == 404 ? '; check the issuer' : ''}.`
-        : `Invalid response from ${server}${facts.detail ? `: ${facts.detail.replace(/\.$/, '')}` : ''}.`
-    case 'state_mismatch':
-      return 'No sign-in under way here matches this response (expired, begun in another browser, or used); sign in again.'
-    case 'not_a_callback':
-      return `${at ?? 'This page'} is not an authorization response (see isRedirectCallback()).`
-    case 'exchange_failed':
-      return `No readable answer to the code exchange at ${server}, not sent again (a code is good once): check its CORS for this origin; sign in again.`
-    case 'storage_unavailable':
-      return 'Sign-in not stored (IndexedDB blocked, full, or a private window); it needs storage that survives the redirect.'
-    case 'popup_blocked':
-      return 'Sign-in window blocked: open it from a click, before any await.'
-    case 'popup_closed':
-      return 'Sign-in window closed before it answered; sign in again.'
-  }
+  const { status, error, error_description, detail } = facts
+  const where = originAndPath(facts.url) ?? { timeout: 'the server, or a refresh in another tab', not_a_callback: 'this page' }[code as string] ?? 'the server'
+  // "HTTP 400, invalid_scope: Scope not allowed", or what there is of it.
+  const known = [status && `HTTP ${status}`, error && error + (error_description ? `: ${clip(error_description)}` : '')].filter(Boolean).join(', ')
+  const next =
+    /^(timeout|server_error|rate_limited)$/.test(code) ? '; try again later'
+    : /^(invalid_grant|state_mismatch|exchange_failed|popup_closed)$/.test(code) ? '; sign in again'
+    : code == 'oauth_error' && hints[error!] ? '; likely ' + hints[error!]
+    : status == 404 ? '; check the issuer'
+    : ''
+  const offline = code == 'network' && isOffline()
+  return (offline ? 'Offline: @ not reached; tried again once online' : sentences[code]).replace('@', where) +
+    (detail ? `: ${detail.replace(/\.$/, '')}` : '') + (known && ` (${known})`) + next + '.'
 }

@@ -108,10 +108,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http) : { session: exchanged }
       // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand.
       await sessions.exclusively(() => sessions.save(next, { type: 'signedIn' }))
-      if (error) {
-        store.dispatch({ type: 'failed', error })
-        store.emit('error', { error, willRetry: false })
-      }
+      if (error) store.report(error)
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)

@@ -1,6 +1,9 @@
 /** What the previous attempt ended with: a response (408, 429, 5xx) or an error (network failure, timeout). */
 export type RetryOutcome = { response: Response; error?: undefined } | { response?: undefined; error: unknown }
 
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
 /** True when the browser says it is offline: nothing is sent then, and the client tries again on `online`. */
 export const isOffline = () => globalThis.navigator?.onLine === false
 
@@ -56,13 +59,13 @@ export function retryFetch(
     maxDelayMs = 30_000,
     beforeRetry,
     signal,
-    sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: wait = sleep,
     random = Math.random,
   }: RetryOptions = {},
 ) {
   return async (input: string | URL, init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw signal.reason
+      signal?.throwIfAborted()
       if (isOffline()) throw new OfflineError()
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException('Timeout', 'TimeoutError')), timeoutMs)
@@ -93,7 +96,7 @@ export function retryFetch(
       }
       const again = attempt < attempts && delay <= maxDelayMs && (!beforeRetry || (await beforeRetry(outcome, attempt)))
       // Stopped during the attempt, or while beforeRetry looked: no retry, and no wait for one.
-      if (signal?.aborted) throw signal.reason
+      signal?.throwIfAborted()
       if (!again) {
         if (outcome.response) return outcome.response
         throw outcome.error
@@ -101,7 +104,7 @@ export function retryFetch(
       await new Promise<void>((resolve, reject) => {
         const stopped = () => reject(signal!.reason)
         signal?.addEventListener('abort', stopped, { once: true })
-        void sleep(delay).then(() => {
+        void wait(delay).then(() => {
           signal?.removeEventListener('abort', stopped)
           resolve()
         })

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
 import type { ClientParts } from './internals'
 import type { RetryOutcome } from './retryFetch'
-import { OfflineError } from './retryFetch'
+import { OfflineError, sleep } from './retryFetch'
 
 /** Discovered metadata as kept in storage. */
 export interface CachedMetadata {
@@ -57,14 +57,15 @@ export function createServerMetadata({ config, http, sessions, prefix }: ClientP
       }
       if (round >= (retry.attempts ?? 4) || second.cause instanceof OfflineError) {
         const last = unanswered(second) ? second : first
+        const at = locations(issuer)
         throw new AuthError(
           last.code,
-          `Discovery got no readable answer at ${locations(issuer).join(', nor at ')}: unreachable, or no CORS header (a 404 ` +
+          `Discovery got no readable answer at ${at.join(', nor at ')}: unreachable, or no CORS header (a 404 ` +
             'without one looks the same); check the issuer, or pass the `metadata` option.',
-          { cause: last.cause ?? last, url: locations(issuer)[0] },
+          { cause: last.cause ?? last, url: at[0] },
         )
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 500 * 2 ** (round - 1)))
+      await sleep(Math.random() * 500 * 2 ** (round - 1))
     }
   }
 

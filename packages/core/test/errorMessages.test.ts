@@ -104,7 +104,7 @@ describe('AuthError message', () => {
     const error = await rejection(test.auth.handleRedirect(callback))
 
     expect(error).toMatchObject({ code: 'state_mismatch' })
-    expect(error.message).toMatch(/expired, begun in another browser, or used/)
+    expect(error.message).toMatch(/expired, begun elsewhere, or used/)
   })
 
   it('quotes what oauth4webapi found wrong with a response', async () => {
