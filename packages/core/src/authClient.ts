@@ -52,6 +52,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     store,
     expiry: createExpiry(now, config.refreshLeewaySeconds * 1000),
     http: protocolFetch(config.fetch, config.retry, (error) => store.emit('error', { error, willRetry: true })),
+    tokens: hook(plugins, 'tokens') ?? ((send) => send({})),
     endpoint(value) {
       const url = new URL(value!)
       oauth.checkProtocol(url, !isLoopback(url))

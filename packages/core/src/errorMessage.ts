@@ -71,5 +71,6 @@ export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): strin
     : ''
   const offline = code == 'network' && isOffline()
   return (offline ? 'Offline: @ not reached; tried again once online' : sentences[code]).replace('@', where) +
-    (detail ? `: ${detail.replace(/\.$/, '')}` : '') + (known && ` (${known})`) + next + '.'
+    // What oauth4webapi found wrong with a response that had no error status.
+    (detail && !status ? `: ${detail.replace(/\.$/, '')}` : '') + (known && ` (${known})`) + next + '.'
 }

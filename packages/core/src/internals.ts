@@ -1,6 +1,7 @@
 import type { AuthorizationServer, Client } from 'oauth4webapi'
 import type { Expiry } from './expiry'
 import type { ResolvedOptions } from './options'
+import type { AuthPlugin } from './plugins'
 import type { protocolFetch } from './protocolFetch'
 import type { SessionStore } from './sessionStore'
 import type { Store } from './store'
@@ -26,6 +27,8 @@ export interface ClientParts {
   http: ReturnType<typeof protocolFetch>
   /** An endpoint from the metadata, as a URL, https unless on loopback. */
   endpoint: (value: string | undefined) => URL
+  /** Wraps each token-endpoint request (code exchange, refresh, revocation): an add-on's (DPoP), else none. */
+  tokens: NonNullable<AuthPlugin['tokens']>
   sessions: SessionStore
   server: () => Promise<AuthorizationServer>
   exchange: TokenExchange

@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi'
 import type { ClientParts } from './internals'
-import { hook } from './plugins'
 import { withParams } from './redirectUrl'
 import type { SignOutOptions } from './types'
 
@@ -8,7 +7,7 @@ import type { SignOutOptions } from './types'
  * `signOut`: this tab at once, storage and the other tabs under the lock, then revocation (RFC 7009)
  * and the end-session redirect when asked.
  */
-export function createSignOut({ config, client, sessions, server, http, endpoint }: ClientParts) {
+export function createSignOut({ config, client, sessions, server, http, endpoint, tokens }: ClientParts) {
   return async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
     await sessions.start()
     // On a server there is nothing stored and no tab to tell.
@@ -29,15 +28,14 @@ export function createSignOut({ config, client, sessions, server, http, endpoint
       await sessions.signedOut('signed_out', previous)
       return stored
     })
-    const tokens = new Set([previous, stored].flatMap((s) => (revoke && s ? [s.refreshToken, s.accessToken] : [])))
-    tokens.delete(undefined)
-    if (!tokens.size && !redirect) return
+    const revoked = new Set([previous, stored].flatMap((s) => (revoke && s ? [s.refreshToken, s.accessToken] : [])))
+    revoked.delete(undefined)
+    if (!revoked.size && !redirect) return
     try {
       const as = await server()
       if (as.revocation_endpoint) {
         // A server that cannot revoke them keeps the tokens until they expire; the redirect still happens.
-        const wrap = hook(config.plugins, 'tokens') ?? ((send) => send({}))
-        await Promise.all([...tokens].map((token) => wrap(async (dpop) => oauth.processRevocationResponse(
+        await Promise.all([...revoked].map((token) => tokens(async (dpop) => oauth.processRevocationResponse(
           await oauth.revocationRequest(as, client, oauth.None(), token!, { ...http(as.revocation_endpoint), ...dpop })), as.revocation_endpoint!))).catch(() => {})
       }
       if (redirect && as.end_session_endpoint) {

@@ -1,6 +1,5 @@
 import type * as oauth from 'oauth4webapi'
 import type { ClientParts } from './internals'
-import { hook } from './plugins'
 import type { HttpOptions } from './protocolFetch'
 import type { RetryOutcome } from './retryFetch'
 import type { Session } from './session'
@@ -23,9 +22,7 @@ export interface TokenRequest {
  * validated it, into a session. Nothing is stored: the caller decides where the session goes. A
  * response without `scope` was granted what was asked for: the request's, else the client's scope.
  */
-export function createTokenExchange({ server, http, client, config: { now, scope, resource, plugins } }: ClientParts) {
-  // An add-on's wrapper of each token request (DPoP).
-  const tokens = hook(plugins, 'tokens') ?? ((send) => send({}))
+export function createTokenExchange({ server, http, client, tokens, config: { now, scope, resource } }: ClientParts) {
   // RFC 8707 §2.2: the resources go with every token request too, else the token is not for them.
   const additionalParameters = [resource ?? []].flat().map((value) => ['resource', value])
   return async ({ send, process, previous, requested = scope, beforeRetry, signal }: TokenRequest) => {

@@ -75,7 +75,7 @@ describe('AuthError message', () => {
 
     expect(error).toMatchObject({ code: 'invalid_response', status: 404 })
     // The last place discovery looked (RFC 8414, then OpenID Connect Discovery).
-    expect(error.message).toMatch(/^https:\/\/auth\.test\/\S*\.well-known\/\S+ answered HTTP 404, not a valid response; check the issuer\.$/)
+    expect(error.message).toMatch(/^Invalid response from https:\/\/auth\.test\/\S*\.well-known\/\S+ \(HTTP 404\); check the issuer\.$/)
   })
 
   it('says the user or server declined, with the description', async () => {
@@ -138,7 +138,7 @@ describe('handleRedirect on a page with no authorization response', () => {
     const error = await rejection(test.auth.handleRedirect())
 
     expect(error).toMatchObject({ code: 'not_a_callback', url: 'https://app.test/settings' })
-    expect(error.message).toContain('https://app.test/settings is not an authorization response')
+    expect(error.message).toContain('Not an authorization response: https://app.test/settings')
     expect(test.auth.getState()).toBe(before)
     expect(location.href).toBe('https://app.test/settings?state=app-own&tab=2')
     expect(test.mock.requests.list().filter((r) => r.path === '/v2/oauth/token')).toHaveLength(1)
