@@ -25,7 +25,7 @@ export const isSession = (record: Partial<Session>): record is Session =>
   ['undefined', 'string'].includes(typeof record.refreshToken)
 
 /** The payload of a JWT, decoded without verification; undefined for an opaque token. */
-function decodeJwt(token: string): Claims | undefined {
+export function decodeJwt(token: string): Claims | undefined {
   try {
     const [, payload = ''] = token.split('.')
     const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
