@@ -69,8 +69,9 @@ export function retryFetch(
       if (isOffline()) throw new OfflineError()
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException('Timeout', 'TimeoutError')), timeoutMs)
-      const stop = () => controller.abort(signal!.reason)
-      signal?.addEventListener('abort', stop)
+      // The call's signal stops the attempt (and below, the wait). Its listeners, two per attempt at most,
+      // are not removed: once their attempt or wait is over, an abort through them stops nothing.
+      signal?.addEventListener('abort', () => controller.abort(signal.reason))
       let delay = random() * Math.min(maxDelayMs, baseMs * 2 ** (attempt - 1))
       let outcome: RetryOutcome
       try {
@@ -92,7 +93,6 @@ export function retryFetch(
         outcome = { error }
       } finally {
         clearTimeout(timer)
-        signal?.removeEventListener('abort', stop)
       }
       const again = attempt < attempts && delay <= maxDelayMs && (!beforeRetry || (await beforeRetry(outcome, attempt)))
       // Stopped during the attempt, or while beforeRetry looked: no retry, and no wait for one.
@@ -102,12 +102,8 @@ export function retryFetch(
         throw outcome.error
       }
       await new Promise<void>((resolve, reject) => {
-        const stopped = () => reject(signal!.reason)
-        signal?.addEventListener('abort', stopped, { once: true })
-        void wait(delay).then(() => {
-          signal?.removeEventListener('abort', stopped)
-          resolve()
-        })
+        signal?.addEventListener('abort', () => reject(signal.reason))
+        void wait(delay).then(resolve)
       })
     }
   }
