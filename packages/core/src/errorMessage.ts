@@ -33,24 +33,24 @@ const hints: Record<string, string> = {
   unsupported_grant_type: 'a grant the server lacks',
 }
 
-// What failed, per code; `@` is where (origin and path, else the server). The server's words, the
-// status and what to do next follow.
+// What failed, per code, and what to do next where it is the same every time: `@` is where (origin
+// and path, else the server), `#` what is known (status, the server's words).
 const sentences: Record<AuthErrorCode, string> = {
-  network: 'No response from @: down, or no CORS for this origin',
-  timeout: 'No answer in time from @',
-  server_error: 'Failure at @',
-  rate_limited: 'Too many requests to @',
-  invalid_grant: '@ rejected the code or refresh token',
-  access_denied: 'Sign-in was declined',
-  login_required: 'Not signed in',
-  oauth_error: 'OAuth error from @',
-  invalid_response: 'Invalid response from @',
-  state_mismatch: 'No sign-in under way here matches this response (expired, begun elsewhere, or used)',
-  not_a_callback: 'Not an authorization response: @ (see isRedirectCallback())',
-  exchange_failed: 'No readable answer to the code exchange at @ (not resent: a code is good once); check its CORS',
-  storage_unavailable: 'Sign-in not stored (IndexedDB blocked, full, or a private window)',
-  popup_blocked: 'Sign-in window blocked: open it from a click, before any await',
-  popup_closed: 'Sign-in window closed before it answered',
+  network: 'No response from @: down, or no CORS for this origin#',
+  timeout: 'No answer in time from @#; try again later',
+  server_error: 'Failure at @#; try again later',
+  rate_limited: 'Too many requests to @#; try again later',
+  invalid_grant: '@ rejected the code or refresh token#; sign in again',
+  access_denied: 'Sign-in was declined#',
+  login_required: 'Not signed in#',
+  oauth_error: 'OAuth error from @#',
+  invalid_response: 'Invalid response from @#',
+  state_mismatch: 'No sign-in under way here matches this response (expired, begun elsewhere, or used)#; sign in again',
+  not_a_callback: 'Not an authorization response: @ (see isRedirectCallback())#',
+  exchange_failed: 'No readable answer to the code exchange at @# (not resent: a code is good once); check its CORS, sign in again',
+  storage_unavailable: 'Sign-in not stored (IndexedDB blocked, full, or a private window)#',
+  popup_blocked: 'Sign-in window blocked: open it from a click, before any await#',
+  popup_closed: 'Sign-in window closed before it answered#; sign in again',
 }
 
 /**
@@ -61,16 +61,12 @@ const sentences: Record<AuthErrorCode, string> = {
 export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): string {
   const { status, error, error_description, detail } = facts
   const where = originAndPath(facts.url) ?? { timeout: 'the server, or a refresh in another tab', not_a_callback: 'this page' }[code as string] ?? 'the server'
-  // "HTTP 400, invalid_scope: Scope not allowed", or what there is of it.
+  // " (HTTP 400, invalid_scope: Scope not allowed)", or what there is of it.
   const known = [status && `HTTP ${status}`, error && error + (error_description ? `: ${clip(error_description)}` : '')].filter(Boolean).join(', ')
-  const next =
-    /^(timeout|server_error|rate_limited)$/.test(code) ? '; try again later'
-    : /^(invalid_grant|state_mismatch|exchange_failed|popup_closed)$/.test(code) ? '; sign in again'
-    : code == 'oauth_error' && hints[error!] ? '; likely ' + hints[error!]
-    : status == 404 ? '; check the issuer'
-    : ''
-  const offline = code == 'network' && isOffline()
-  return (offline ? 'Offline: @ not reached; tried again once online' : sentences[code]).replace('@', where) +
-    // What oauth4webapi found wrong with a response that had no error status.
-    (detail && !status ? `: ${detail.replace(/\.$/, '')}` : '') + (known && ` (${known})`) + next + '.'
+  // What oauth4webapi found wrong with a response that had no error status.
+  const found = detail && !status ? `: ${detail.replace(/\.$/, '')}` : ''
+  const sentence = code == 'network' && isOffline() ? 'Offline: @ not reached#; tried again once online' : sentences[code]
+  // Replaced by functions: a `$` in a URL or in the server's words is no replacement pattern.
+  return sentence.replace('@', () => where).replace('#', () => found + (known && ` (${known})`)) +
+    (code == 'oauth_error' && hints[error!] ? '; likely ' + hints[error!] : status == 404 ? '; check the issuer' : '') + '.'
 }

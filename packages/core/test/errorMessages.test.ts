@@ -123,6 +123,11 @@ describe('AuthError message', () => {
     expect(error.message).not.toContain('secret')
   })
 
+  it('shows a URL and the server\'s words as they are, a $ included', () => {
+    const error = new AuthError('server_error', undefined, { url: 'https://as.test/a$&b', status: 503, error: 'x', error_description: "$' $&" })
+    expect(error.message).toBe("Failure at https://as.test/a$&b (HTTP 503, x: $' $&); try again later.")
+  })
+
   it('keeps a message given to the constructor', () => {
     expect(new AuthError('network', 'custom').message).toBe('custom')
   })
