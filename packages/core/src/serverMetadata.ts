@@ -57,12 +57,13 @@ export function createServerMetadata({ config, http, sessions, prefix }: ClientP
       }
       if (round >= (retry.attempts ?? 4) || second.cause instanceof OfflineError) {
         const last = unanswered(second) ? second : first
-        const at = locations(issuer)
+        // Each error names the location it came from: RFC 8414's (path inserted after the well-known
+        // prefix), then OpenID Connect's (appended).
         throw new AuthError(
           last.code,
-          `Discovery got no readable answer at ${at.join(', nor at ')}: unreachable, or no CORS header (a 404 ` +
+          `Discovery got no readable answer at ${first.url}, nor at ${second.url}: unreachable, or no CORS header (a 404 ` +
             'without one looks the same); check the issuer, or pass the `metadata` option.',
-          { cause: last.cause ?? last, url: at[0] },
+          { cause: last.cause ?? last, url: first.url },
         )
       }
       await sleep(Math.random() * 500 * 2 ** (round - 1))
@@ -95,12 +96,3 @@ const isNotFound = (error: unknown) => Object(error).code === oauth.RESPONSE_IS_
 
 /** A request that got no readable answer: a network error (CORS included) or a timeout, no HTTP status. */
 const unanswered = (error: AuthError) => (error.code === 'network' || error.code === 'timeout') && error.status === undefined
-
-/** The RFC 8414 location (path inserted after the well-known prefix) and the OpenID Connect one (appended). */
-function locations(issuer: URL) {
-  const path = issuer.pathname === '/' ? '' : issuer.pathname
-  return [
-    new URL(`/.well-known/oauth-authorization-server${path}`, issuer).href,
-    new URL(`${path.replace(/\/$/, '')}/.well-known/openid-configuration`, issuer).href,
-  ]
-}
