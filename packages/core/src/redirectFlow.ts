@@ -96,7 +96,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       const exchanged = await exchange({
         send: (as, options) => oauth.authorizationCodeGrantRequest(as, client, oauth.None(),
           oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, verifier, options).catch((error) => {
-          throw exchangeError(error, as.token_endpoint)
+          throw exchangeError(error)
         }),
         process: (as, client, response) =>
           oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
