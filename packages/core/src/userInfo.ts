@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
-import { AuthError, toAuthError } from './authError'
+import type { AuthError } from './authError'
+import { toAuthError } from './authError'
 import type { Claims } from './authState'
 import type { HttpOptions } from './protocolFetch'
 import type { Session } from './session'
@@ -22,7 +23,7 @@ export async function withUserInfo(
   const subject = session.idToken ? session.user?.sub : undefined
   if (!subject) return { session }
   try {
-    if (!as.userinfo_endpoint) throw new AuthError('invalid_response', 'The server metadata has no userinfo_endpoint')
+    // Without a userinfo_endpoint in the metadata, oauth4webapi refuses before sending (`invalid_response`).
     // One attempt: the sign-in waits for it, and it is worth less than a user kept waiting.
     const response = await oauth.userInfoRequest(as, client, session.accessToken, http(as.userinfo_endpoint, async () => false))
     const claims = (await oauth.processUserInfoResponse(as, client, subject, response)) as Claims
