@@ -95,7 +95,8 @@ export function createSessionStore(
 
   /** Changes the session in this tab: memory, state, events and timer (no storage, no other tab). */
   const apply = (next: Session | undefined, event: AuthEvent, source?: Source) => {
-    const [previous, before] = [session, store.getState()]
+    const previous = session
+    const before = store.getState()
     if (previous && !next) endings.next()
     // A sign-out (here or elsewhere) or another sign-in frees the lock at once: its refresh is moot.
     renewal.follow(next?.id)
