@@ -3,13 +3,13 @@ import { bearerFetch } from './bearerFetch'
 import { createExpiry } from './expiry'
 import type { AuthClientOptions } from './options'
 import { isLoopback, resolveOptions } from './options'
+import type { ClientParts } from './internals'
 import { register } from './internals'
 import { hook } from './plugins'
 import { protocolFetch } from './protocolFetch'
 import { createRedirectFlow } from './redirectFlow'
 import { createRefresher } from './refresher'
 import { createScheduler } from './scheduler'
-import type { CachedMetadata } from './serverMetadata'
 import { createServerMetadata } from './serverMetadata'
 import { createSessionStore } from './sessionStore'
 import { createSignOut } from './signOut'
@@ -39,42 +39,33 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options)
   const { clientId, plugins, now } = config
   const client: oauth.Client = { client_id: clientId }
-  // One name per issuer and client: the storage prefix, the refresh lock and the tab channel.
-  const name = `pkce-auth:${config.issuer}:${clientId}`
-  const prefix = name + ':'
-  const expiry = createExpiry(now, config.refreshLeewaySeconds * 1000)
   const store = createStore()
   let disposed = false
-
-  const sessions = createSessionStore({
+  // One name per issuer and client: the storage prefix, the refresh lock and the tab channel.
+  const name = `pkce-auth:${config.issuer}:${clientId}`
+  // The parts, made in order: each reads those made before it.
+  const parts = {
+    config,
+    client,
     name,
-    storage: config.storage,
-    timeoutMs: config.retry.timeoutMs ?? 10_000,
+    prefix: name + ':',
     store,
-    expiry,
-    lock: hook(plugins, 'lock'),
-    hooks: { ended: hook(plugins, 'ended'), restored: hook(plugins, 'restored') },
-    changed: () => scheduler.schedule(),
-    onCallbackPage: () => redirect.isRedirectCallback(),
-  })
-  const http = protocolFetch(config.fetch, config.retry, (error) => store.emit('error', { error, willRetry: true }))
-  const server = createServerMetadata({
-    ...config,
-    issuer: new URL(config.issuer),
-    http,
-    read: () => sessions.read<CachedMetadata>(prefix + 'metadata', (record) => record.expiresAt > now()),
-    write: (record) => sessions.storage.set(prefix + 'metadata', record),
-  })
-  const endpoint = (value: string | undefined) => {
-    const url = new URL(value!)
-    oauth.checkProtocol(url, !isLoopback(url))
-    return url
-  }
-  hook(plugins, 'setup')?.(prefix, sessions, server, config)
-  const exchange = createTokenExchange({ server, http, client, now, scope: config.scope, resource: config.resource, prove: hook(plugins, 'prove') })
-  const { token, online } = createRefresher({ sessions, store, expiry, exchange, client })
-  const scheduler = createScheduler({ expiry, current: sessions.current, renew: () => token(undefined, false, 'scheduled'), online })
-  const redirect = createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http })
+    expiry: createExpiry(now, config.refreshLeewaySeconds * 1000),
+    http: protocolFetch(config.fetch, config.retry, (error) => store.emit('error', { error, willRetry: true })),
+    prove: hook(plugins, 'prove') ?? ((send) => send({})),
+    endpoint(value) {
+      const url = new URL(value!)
+      oauth.checkProtocol(url, !isLoopback(url))
+      return url
+    },
+  } as ClientParts
+  const sessions = (parts.sessions = createSessionStore(parts, () => scheduler.schedule(), () => redirect.isRedirectCallback()))
+  const server = (parts.server = createServerMetadata(parts))
+  hook(plugins, 'setup')?.(parts.prefix, sessions, server, config)
+  parts.exchange = createTokenExchange(parts)
+  const token = createRefresher(parts)
+  const scheduler = createScheduler(parts, () => token(undefined, false, 'scheduled'))
+  const redirect = createRedirectFlow(parts)
 
   /** Starts or stops the background work: it runs while someone listens, in a browser, until `dispose`. */
   const effects = () => {
@@ -98,7 +89,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     ...redirect,
     getAccessToken,
     ...bearerFetch(getAccessToken, plugins, config.fetch),
-    signOut: createSignOut({ config, client, sessions, server, http, endpoint }),
+    signOut: createSignOut(parts),
     getState: () => (sessions.start(), store.getState()),
     subscribe: (listener) => listen('change', listener),
     on: listen,
@@ -108,5 +99,5 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       effects()
       sessions.dispose()
     },
-  }, { sessions, exchange, client, expiry, config })
+  }, parts)
 }

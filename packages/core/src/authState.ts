@@ -60,7 +60,8 @@ export function reduce(state: AuthState, event: AuthEvent): AuthState {
     : { ...state, ...fields }
   ) as AuthState
   const same = (key: string) => {
-    const [a, b] = [next, state].map((s) => s[key as keyof AuthState] as { code?: string } | undefined)
+    const a = next[key as keyof AuthState] as { code?: string } | undefined
+    const b = state[key as keyof AuthState] as typeof a
     return a === b || (key == 'error' && a?.code === b?.code)
   }
   return Object.keys({ ...state, ...next }).every(same) ? state : next

@@ -1,5 +1,6 @@
 import { encryptedStorage } from './encryptedStorage'
 import type { AuthClientOptions } from './options'
+import { sleep } from './retryFetch'
 import type { AuthStorage } from './storage'
 import { idbStorage, memoryStorage } from './storage'
 
@@ -31,20 +32,20 @@ export function createClientStorage(
   let fallback: AuthStorage | undefined
 
   const using = async <T>(operation: (storage: AuthStorage) => Promise<T>, preferred: AuthStorage): Promise<T> => {
-    const current = fallback ?? preferred
+    if (fallback) return operation(fallback)
     try {
       // Two more tries, a moment apart, for a failure that passes: Safari drops IndexedDB connections
       // (idb-keyval then reopens), and a session write lost here would leave the other tabs a spent
       // refresh token.
       const attempt = (tries: number): Promise<T> =>
-        operation(current).catch(async (error) => {
+        operation(preferred).catch(async (error) => {
           if (!tries) throw error
-          await new Promise((resolve) => setTimeout(resolve, 100))
+          await sleep(100)
           return attempt(tries - 1)
         })
-      return await attempt(current === fallback ? 0 : 2)
+      return await attempt(2)
     } catch (error) {
-      if (current === fallback) throw error
+      // Another operation may have fallen back meanwhile: then its memory is the one.
       if (!fallback) {
         fallback = memoryStorage()
         storage.failure = { error }

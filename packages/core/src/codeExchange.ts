@@ -23,13 +23,12 @@ export const mayResendExchange = async (outcome: RetryOutcome) =>
 
 /**
  * The error a code exchange that got no readable answer rejects with: `exchange_failed`, not
- * retryable, saying what to check. Offline before sending (nothing was sent) stays `network`.
- * Any other failure is returned as it is.
+ * retryable, saying what to check, at the token endpoint (the `url` of the request's error).
+ * Offline before sending (nothing was sent) stays `network`. Any other failure is returned as it is.
  */
-export function exchangeError(cause: unknown, tokenEndpoint: string | undefined): AuthError {
+export function exchangeError(cause: unknown): AuthError {
   const error = toAuthError(cause)
-  if (error.cause instanceof OfflineError) return new AuthError('network', undefined, { cause: error.cause, url: tokenEndpoint })
-  if (error.code !== 'network' && error.code !== 'timeout') return error
+  if (error.cause instanceof OfflineError || (error.code !== 'network' && error.code !== 'timeout')) return error
   // What to check per server (Keycloak's Web Origins, Entra's SPA redirect URI) is in the README.
-  return new AuthError('exchange_failed', undefined, { cause: error, url: tokenEndpoint })
+  return new AuthError('exchange_failed', undefined, { cause: error, url: error.url })
 }

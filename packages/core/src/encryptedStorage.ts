@@ -8,7 +8,8 @@ const AES = 'AES-GCM'
 // Records are plain strings, so a storage that keeps JSON (localStorage, a server) can hold them too.
 // One character per byte by `reduce`: spreading a large array into `fromCharCode` overflows the stack.
 const encode = (bytes: ArrayBuffer | Uint8Array) => btoa(new Uint8Array(bytes).reduce((text, byte) => text + String.fromCharCode(byte), ''))
-const decode = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+/** The bytes of base64 (or base64url) `text`. */
+export const decode = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 
 /**
  * Wraps a storage so that every value is kept as `{ v: 1, iv, data }` (base64 strings): the JSON of the value, encrypted

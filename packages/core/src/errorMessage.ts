@@ -1,4 +1,5 @@
 import type { AuthErrorCode } from './authError'
+import { isOffline } from './retryFetch'
 
 /** What an error's message may say: facts that carry no secret. */
 export interface ErrorFacts {
@@ -26,61 +27,46 @@ const clip = (text: string) => (text.length > 200 ? text.slice(0, 199) + '…' :
 
 // Likely causes of the OAuth errors a misconfigured app meets first.
 const hints: Record<string, string> = {
-  invalid_client: 'the client ID is not registered here',
-  invalid_scope: 'a scope the server does not allow (see its scopes_supported)',
+  invalid_client: 'an unregistered client ID',
+  invalid_scope: 'a scope not in its scopes_supported',
   unauthorized_client: 'a grant this client may not use',
-  unsupported_grant_type: 'a grant the server does not support',
+  unsupported_grant_type: 'a grant the server lacks',
+}
+
+// What failed, per code, and what to do next where it is the same every time: `@` is where (origin
+// and path, else the server), `#` what is known (status, the server's words).
+const sentences: Record<AuthErrorCode, string> = {
+  network: 'No response from @: down, or no CORS for this origin#',
+  timeout: 'No answer in time from @#; try again later',
+  server_error: 'Failure at @#; try again later',
+  rate_limited: 'Too many requests to @#; try again later',
+  invalid_grant: '@ rejected the code or refresh token#; sign in again',
+  access_denied: 'Sign-in was declined#',
+  login_required: 'Not signed in#',
+  oauth_error: 'OAuth error from @#',
+  invalid_response: 'Invalid response from @#',
+  state_mismatch: 'No sign-in under way here matches this response (expired, begun elsewhere, or used)#; sign in again',
+  not_a_callback: 'Not an authorization response: @ (see isRedirectCallback())#',
+  exchange_failed: 'No readable answer to the code exchange at @# (not resent: a code is good once); check its CORS, sign in again',
+  storage_unavailable: 'Sign-in not stored (IndexedDB blocked, full, or a private window)#',
+  popup_blocked: 'Sign-in window blocked: open it from a click, before any await#',
+  popup_closed: 'Sign-in window closed before it answered#; sign in again',
 }
 
 /**
  * One plain sentence for a person reading a log or an error view: what failed, where (origin and
- * path), what the server said, and the likely cause where one is known. Never a token, a code or a
- * query. The `code` stays the contract; this text may change.
+ * path), what the server said, and the likely cause or what to do where one is known. Never a token,
+ * a code or a query. The `code` stays the contract; this text may change.
  */
 export function errorMessage(code: AuthErrorCode, facts: ErrorFacts = {}): string {
-  const { status, error, error_description } = facts
-  const at = originAndPath(facts.url)
-  const server = at ?? 'the server'
-  // "invalid_scope: Scope not allowed", or just the error, or nothing.
-  const said = error ? error + (error_description ? `: ${clip(error_description)}` : '') : ''
-  // " (HTTP 400, invalid_grant: expired)", or what there is of it.
-  const known = [status && `HTTP ${status}`, said].filter(Boolean).join(', ')
-  const details = known && ` (${known})`
-  const later = `${details}; try again later.`
-  switch (code) {
-    case 'network':
-      return globalThis.navigator?.onLine === false
-        ? `This browser is offline, so ${server} was not reached; it is tried again once online.`
-        : `No response from ${server}: it is down, or it does not allow this origin (CORS).`
-    case 'timeout':
-      return `No answer in time from ${at ?? 'the server, or from another tab refreshing the session'}${later}`
-    case 'server_error':
-      return `Failure at ${server}${later}`
-    case 'rate_limited':
-      return `Too many requests to ${server}${later}`
-    case 'invalid_grant':
-      return `The code or refresh token was rejected by ${server}${details}; sign in again.`
-    case 'access_denied':
-      return `Sign-in was declined (${said || code}).`
-    case 'login_required':
-      return error ? `The server asks the user to sign in (${said}).` : 'Not signed in: sign in first.'
-    case 'oauth_error':
-      return `OAuth error from ${server}${details}${hints[error!] ? `; likely ${hints[error!]}` : ''}.`
-    case 'invalid_response':
-      return status && at
-        ? `${at} answered HTTP ${status}, not a valid response${status == 404 ? '; check the issuer' : ''}.`
-        : `Invalid response from ${server}${facts.detail ? `: ${facts.detail.replace(/\.$/, '')}` : ''}.`
-    case 'state_mismatch':
-      return 'No sign-in under way in this browser matches this response: it expired, began in another browser, or was used already; sign in again.'
-    case 'not_a_callback':
-      return `${at ?? 'This page'} is not an authorization response; call handleRedirect() only where isRedirectCallback() is true.`
-    case 'exchange_failed':
-      return `The code exchange at ${server} got no readable answer and was not sent again (a code is good once): check that it allows this origin (CORS), then sign in again.`
-    case 'storage_unavailable':
-      return 'The sign-in could not be stored (IndexedDB blocked, full, or a private window); it needs storage that survives the redirect.'
-    case 'popup_blocked':
-      return 'The browser blocked the sign-in window: open it from a click, before any await.'
-    case 'popup_closed':
-      return 'The sign-in window closed before it answered; sign in again.'
-  }
+  const { status, error, error_description, detail } = facts
+  const where = originAndPath(facts.url) ?? { timeout: 'the server, or a refresh in another tab', not_a_callback: 'this page' }[code as string] ?? 'the server'
+  // " (HTTP 400, invalid_scope: Scope not allowed)", or what there is of it.
+  const known = [status && `HTTP ${status}`, error && error + (error_description ? `: ${clip(error_description)}` : '')].filter(Boolean).join(', ')
+  // What oauth4webapi found wrong with a response that had no error status.
+  const found = detail && !status ? `: ${detail.replace(/\.$/, '')}` : ''
+  const sentence = code == 'network' && isOffline() ? 'Offline: @ not reached#; tried again once online' : sentences[code]
+  // Replaced by functions: a `$` in a URL or in the server's words is no replacement pattern.
+  return sentence.replace('@', () => where).replace('#', () => found + (known && ` (${known})`)) +
+    (code == 'oauth_error' && hints[error!] ? '; likely ' + hints[error!] : status == 404 ? '; check the issuer' : '') + '.'
 }

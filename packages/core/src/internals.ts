@@ -1,21 +1,37 @@
-import type { Client } from 'oauth4webapi'
+import type { AuthorizationServer, Client } from 'oauth4webapi'
 import type { Expiry } from './expiry'
 import type { ResolvedOptions } from './options'
+import type { AuthPlugin } from './plugins'
+import type { protocolFetch } from './protocolFetch'
 import type { SessionStore } from './sessionStore'
+import type { Store } from './store'
 import type { TokenExchange } from './tokenExchange'
 import type { RedirectResult } from './types'
 
 /**
- * What the add-ons reach of a client made by `createAuthClient`, beyond its public methods: its parts,
- * kept in a module-private map keyed by the client, so they are neither a property of it nor public
- * API. Free to change.
+ * A client's parts, as `createAuthClient` makes them one after the other: each part takes this one
+ * object (and reads the parts made before it), and the add-ons reach them through it, beyond the
+ * client's public methods. Kept in a module-private map keyed by the client, so they are neither a
+ * property of it nor public API. Free to change.
  */
 export interface ClientParts {
-  sessions: SessionStore
-  exchange: TokenExchange
-  client: Client
-  expiry: Expiry
   config: ResolvedOptions
+  client: Client
+  /** One name per issuer and client: the refresh lock and the tab channel. */
+  name: string
+  /** `name + ':'`: prefixes every record of this client. */
+  prefix: string
+  store: Store
+  expiry: Expiry
+  /** How protocol requests are sent. */
+  http: ReturnType<typeof protocolFetch>
+  /** An endpoint from the metadata, as a URL, https unless on loopback. */
+  endpoint: (value: string | undefined) => URL
+  /** Wraps each request that proves possession (code exchange, refresh, userinfo): an add-on's (DPoP), else none. */
+  prove: NonNullable<AuthPlugin['prove']>
+  sessions: SessionStore
+  server: () => Promise<AuthorizationServer>
+  exchange: TokenExchange
 }
 
 /**

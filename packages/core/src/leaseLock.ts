@@ -1,4 +1,5 @@
 import type { AuthPlugin } from './plugins'
+import { sleep as wait } from './retryFetch'
 import type { AuthStorage } from './storage'
 
 /** Options of {@link leaseLock}. */
@@ -12,7 +13,6 @@ interface Lease {
   expiresAt: number
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * The refresh lock for browsers without Web Locks (Safari before 15.4, Firefox before 96): a lease

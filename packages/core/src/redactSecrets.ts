@@ -34,7 +34,7 @@ function withoutBody(response: Response) {
 /** A copy of `value` with whatever could carry a secret replaced; errors are changed in place. */
 function redact(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return JWT.test(value) ? REDACTED : value
-  if (typeof value !== 'object' || value === null) return value
+  if (Object(value) !== value) return value
   if (depth > 5 || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return REDACTED
   if (isResponse(value)) return withoutBody(value)
   if (value instanceof URLSearchParams) {
@@ -55,7 +55,7 @@ function redact(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1))
   if (prototype !== Object.prototype && prototype !== null) return value
   return Object.fromEntries(
-    Object.entries(value).map(([name, item]) => [name, SECRET_NAMES.test(name) ? REDACTED : redact(item, depth + 1)]),
+    Object.entries(value as object).map(([name, item]) => [name, SECRET_NAMES.test(name) ? REDACTED : redact(item, depth + 1)]),
   )
 }
 

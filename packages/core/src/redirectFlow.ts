@@ -3,14 +3,10 @@ import { AuthError, toAuthError } from './authError'
 import type { Transaction } from './authorizationRequest'
 import { createAuthorizationRequest } from './authorizationRequest'
 import { exchangeError, mayResendExchange } from './codeExchange'
-import type { ResolvedOptions } from './options'
+import type { ClientParts } from './internals'
 import { addOns } from './internals'
 import { hook } from './plugins'
-import type { protocolFetch } from './protocolFetch'
 import { isCallbackUrl, isResponseUrl, isSameOriginPath, toUrl, withoutResponseParams } from './redirectUrl'
-import type { SessionStore } from './sessionStore'
-import type { Store } from './store'
-import type { TokenExchange } from './tokenExchange'
 import type { RedirectResult, SignInOptions } from './types'
 import { withUserInfo } from './userInfo'
 
@@ -20,28 +16,13 @@ interface PendingTransactions {
   states: Record<string, number>
 }
 
-/** What {@link createRedirectFlow} needs. */
-export interface RedirectFlowOptions {
-  config: ResolvedOptions
-  client: oauth.Client
-  /** Prefixes every record of this client. */
-  prefix: string
-  sessions: SessionStore
-  store: Store
-  exchange: TokenExchange
-  server: () => Promise<oauth.AuthorizationServer>
-  /** An endpoint from the metadata, as a URL, https unless on loopback. */
-  endpoint: (value: string | undefined) => URL
-  http: ReturnType<typeof protocolFetch>
-}
-
 /**
  * The redirect flow: `signIn` stores a transaction under a fresh `state` and leaves for the
  * authorization endpoint; `handleRedirect` on the way back validates the response, exchanges the
  * code once (its result memoised per URL, so React StrictMode's second call sends nothing) and
  * stores the session.
  */
-export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http }: RedirectFlowOptions) {
+export function createRedirectFlow({ config, client, prefix, sessions, store, exchange, server, endpoint, http, prove }: ClientParts) {
   const { clientId, redirectUri, now, navigate } = config
   // Under their own prefix, so that no `state` from an address bar names another record.
   const transactionKey = (state: string) => prefix + 'transaction:' + state
@@ -117,7 +98,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       const exchanged = await exchange({
         send: (as, options) => oauth.authorizationCodeGrantRequest(as, client, oauth.None(),
           oauth.validateAuthResponse(as, client, url, expectedState), redirectUri, verifier, options).catch((error) => {
-          throw exchangeError(error, as.token_endpoint)
+          throw exchangeError(error)
         }),
         process: (as, client, response) =>
           oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: !!nonce }),
@@ -126,7 +107,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         beforeRetry: mayResendExchange,
       })
       // Once per sign-in, never on a refresh: the claims are stored with the session.
-      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http, hook(config.plugins, 'prove')) : { session: exchanged }
+      const { session: next, error } = config.userInfo ? await withUserInfo(await server(), client, exchanged, http, prove) : { session: exchanged }
       // A new sign-in carries nothing over (refresh token, ID token, user) from a session in hand. A
       // `signOut()` since the callback began (during the exchange or userinfo, or the wait for the lock)
       // wins: nothing is stored or told to the other tabs. One called during the write finds it stored, and ends it.
@@ -134,10 +115,7 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
         if (signOuts.movedSince(generation)) throw new AuthError('login_required')
         return sessions.save(next, { type: 'signedIn' })
       })
-      if (error) {
-        store.dispatch({ type: 'failed', error })
-        store.emit('error', { error, willRetry: false })
-      }
+      if (error) store.report(error)
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)

@@ -1,21 +1,9 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
-import type { Expiry } from './expiry'
+import type { ClientParts } from './internals'
+import { isOffline } from './retryFetch'
 import type { Session } from './session'
-import type { SessionStore, Source } from './sessionStore'
-import type { Store } from './store'
-import type { TokenExchange } from './tokenExchange'
-
-/** What {@link createRefresher} needs. */
-export interface RefresherOptions {
-  sessions: SessionStore
-  store: Store
-  expiry: Expiry
-  exchange: TokenExchange
-  client: oauth.Client
-}
-
-const online = () => globalThis.navigator?.onLine !== false
+import type { Source } from './sessionStore'
 
 /**
  * Hands out access tokens, renewing the session when needed: one refresh at a time in this tab
@@ -23,7 +11,7 @@ const online = () => globalThis.navigator?.onLine !== false
  * token another tab obtained meanwhile is used without a request), and a refresh whose session left
  * (signed out, or another sign-in) stopped at once.
  */
-export function createRefresher({ sessions, store, expiry, exchange, client }: RefresherOptions) {
+export function createRefresher({ sessions, store, expiry, exchange, client }: ClientParts) {
   const { fresh } = expiry
   let refreshing: Promise<Session> | undefined
 
@@ -40,7 +28,7 @@ export function createRefresher({ sessions, store, expiry, exchange, client }: R
     let ended = false
     try {
       if (!current?.refreshToken) throw new AuthError('login_required')
-      if (!online()) throw new AuthError('network')
+      if (isOffline()) throw new AuthError('network')
       return await sessions.locked(async () => {
         // The previous holder may have refreshed (or ended) the session: storage has the truth.
         const stored = await sessions.readSession()
@@ -125,5 +113,5 @@ export function createRefresher({ sessions, store, expiry, exchange, client }: R
     }
   }
 
-  return { token, online }
+  return token
 }

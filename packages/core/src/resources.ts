@@ -3,6 +3,7 @@ import { AuthError, toAuthError } from './authError'
 import { bearerFetch } from './bearerFetch'
 import { partsOf } from './internals'
 import type { Session } from './session'
+import { decodeJwt } from './session'
 import type { AuthClient, GetAccessTokenOptions } from './types'
 
 /** Options of {@link forResource}. */
@@ -16,10 +17,8 @@ export type ResourceClient = Pick<AuthClient, 'getAccessToken' | 'getAuthorizati
 
 /** The audiences a JWT names (`aud`), or none for an opaque token, which says nothing. */
 const audiences = (token: string): string[] | undefined => {
-  try {
-    const aud = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).aud
-    return aud && [aud].flat()
-  } catch {}
+  const aud = decodeJwt(token)?.aud
+  return aud ? [aud].flat() : undefined
 }
 
 /**

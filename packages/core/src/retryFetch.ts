@@ -1,6 +1,12 @@
 /** What the previous attempt ended with: a response (408, 429, 5xx) or an error (network failure, timeout). */
 export type RetryOutcome = { response: Response; error?: undefined } | { response?: undefined; error: unknown }
 
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** True when the browser says it is offline: nothing is sent then, and the client tries again on `online`. */
+export const isOffline = () => globalThis.navigator?.onLine === false
+
 /** What {@link retryFetch} rejects with when the browser is offline before an attempt: that attempt was never sent. */
 export class OfflineError extends TypeError {
   constructor() {
@@ -53,18 +59,19 @@ export function retryFetch(
     maxDelayMs = 30_000,
     beforeRetry,
     signal,
-    sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: wait = sleep,
     random = Math.random,
   }: RetryOptions = {},
 ) {
   return async (input: string | URL, init?: RequestInit): Promise<Response> => {
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw signal.reason
-      if (globalThis.navigator?.onLine === false) throw new OfflineError()
+      signal?.throwIfAborted()
+      if (isOffline()) throw new OfflineError()
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException('Timeout', 'TimeoutError')), timeoutMs)
-      const stop = () => controller.abort(signal!.reason)
-      signal?.addEventListener('abort', stop)
+      // The call's signal stops the attempt (and below, the wait). Its listeners, two per attempt at most,
+      // are not removed: once their attempt or wait is over, an abort through them stops nothing.
+      signal?.addEventListener('abort', () => controller.abort(signal.reason))
       let delay = random() * Math.min(maxDelayMs, baseMs * 2 ** (attempt - 1))
       let outcome: RetryOutcome
       try {
@@ -86,22 +93,17 @@ export function retryFetch(
         outcome = { error }
       } finally {
         clearTimeout(timer)
-        signal?.removeEventListener('abort', stop)
       }
       const again = attempt < attempts && delay <= maxDelayMs && (!beforeRetry || (await beforeRetry(outcome, attempt)))
       // Stopped during the attempt, or while beforeRetry looked: no retry, and no wait for one.
-      if (signal?.aborted) throw signal.reason
+      signal?.throwIfAborted()
       if (!again) {
         if (outcome.response) return outcome.response
         throw outcome.error
       }
       await new Promise<void>((resolve, reject) => {
-        const stopped = () => reject(signal!.reason)
-        signal?.addEventListener('abort', stopped, { once: true })
-        void sleep(delay).then(() => {
-          signal?.removeEventListener('abort', stopped)
-          resolve()
-        })
+        signal?.addEventListener('abort', () => reject(signal.reason))
+        void wait(delay).then(resolve)
       })
     }
   }

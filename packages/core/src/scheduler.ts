@@ -1,28 +1,17 @@
-import type { Expiry } from './expiry'
+import type { ClientParts } from './internals'
 import { watchWake } from './lifecycle'
-import type { Session } from './session'
-
-/** What {@link createScheduler} needs. */
-export interface SchedulerOptions {
-  expiry: Expiry
-  /** The session in hand. */
-  current: () => Session | undefined
-  /** Renews the session (a scheduled refresh). */
-  renew: () => Promise<unknown>
-  online: () => boolean
-}
+import { isOffline } from './retryFetch'
 
 /**
  * Renews the session ahead of expiry while the client runs in the background: a timer, which is only
  * a hint, and a re-check whenever the page wakes (visible, focus, online, after sleep).
  */
-export function createScheduler({ expiry, current, renew, online }: SchedulerOptions) {
-  const { fresh, margin, now } = expiry
+export function createScheduler({ expiry: { fresh, margin, now }, sessions: { current } }: ClientParts, renew: () => Promise<unknown>) {
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopWake: (() => void) | undefined
 
   const check = () => {
-    if (current() && !fresh(current()) && online()) {
+    if (current() && !fresh(current()) && !isOffline()) {
       // A refresh that failed for now is tried again later (the requests themselves were retried already),
       // by one timer however many checks shared that refresh, so that `dispose` can clear it.
       renew().catch(() => {

@@ -1,34 +1,14 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError, toAuthError } from './authError'
-import type { HttpOptions } from './protocolFetch'
+import type { ClientParts } from './internals'
 import type { RetryOutcome } from './retryFetch'
-import { OfflineError } from './retryFetch'
+import { OfflineError, sleep } from './retryFetch'
 
 /** Discovered metadata as kept in storage. */
 export interface CachedMetadata {
   v: 1
   expiresAt: number
   metadata: oauth.AuthorizationServer
-}
-
-/** What {@link createServerMetadata} needs: the client's options, how to send, and where the cache lives. */
-export interface ServerMetadataOptions {
-  issuer: URL
-  /** Static metadata: no discovery, no cache. */
-  metadata?: oauth.AuthorizationServer
-  /** Endpoints that replace the metadata's (a token proxy). */
-  endpoints: { token?: string; revocation?: string }
-  discoveryCacheSeconds: number
-  now: () => number
-  /** How to send; `beforeRetry` resolving false stops the retries of that request. */
-  http: (url: URL, beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) => HttpOptions
-  /** Rounds of asking both locations when neither gives a readable answer (default 4). */
-  retry?: { attempts?: number }
-  /** Waits between those rounds; for tests. */
-  sleep?: (ms: number) => Promise<void>
-  /** Reads the cached record while it is fresh (undefined when absent, expired, unreadable or of another version). */
-  read: () => Promise<CachedMetadata | undefined>
-  write: (record: CachedMetadata) => Promise<void>
 }
 
 /**
@@ -39,22 +19,15 @@ export interface ServerMetadataOptions {
  * A browser shows a 404 without CORS headers (what many servers answer at a location they do not
  * serve) as a network error, like a server that is down. So when the RFC 8414 request gets no readable
  * answer, the OpenID location is asked before any retry, and both are retried only when both fail;
- * the final error names both URLs.
+ * the final error names both URLs. Static `metadata` means no discovery and no cache; `endpoints`
+replace the metadata's (a token proxy); `retry.attempts` bounds the rounds of asking both locations.
  *
  * @see [RFC 8414 - OAuth 2.0 Authorization Server Metadata](https://www.rfc-editor.org/rfc/rfc8414.html)
  */
-export function createServerMetadata({
-  issuer,
-  metadata,
-  endpoints,
-  discoveryCacheSeconds,
-  now,
-  http,
-  read,
-  write,
-  retry = {},
-  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-}: ServerMetadataOptions): () => Promise<oauth.AuthorizationServer> {
+export function createServerMetadata({ config, http, sessions, prefix }: ClientParts): () => Promise<oauth.AuthorizationServer> {
+  const { metadata, endpoints, discoveryCacheSeconds, now, retry } = config
+  const issuer = new URL(config.issuer)
+  const key = prefix + 'metadata'
   let loading: Promise<oauth.AuthorizationServer> | undefined
 
   const discover = async (algorithm: 'oauth2' | 'oidc', beforeRetry?: (outcome: RetryOutcome) => Promise<boolean>) =>
@@ -84,12 +57,13 @@ export function createServerMetadata({
       }
       if (round >= (retry.attempts ?? 4) || second.cause instanceof OfflineError) {
         const last = unanswered(second) ? second : first
+        // Each error names the location it came from: RFC 8414's (path inserted after the well-known
+        // prefix), then OpenID Connect's (appended).
         throw new AuthError(
           last.code,
-          `Discovery got no readable answer at ${locations(issuer).join(', nor metadata at ')}: the server is unreachable, ` +
-            'or it answers without a CORS header (a 404 without CORS headers looks like this too). Check the issuer, ' +
-            'or pass the server metadata as the `metadata` option.',
-          { cause: last.cause ?? last, url: locations(issuer)[0] },
+          `Discovery got no readable answer at ${first.url}, nor at ${second.url}: unreachable, or no CORS header (a 404 ` +
+            'without one looks the same); check the issuer, or pass the `metadata` option.',
+          { cause: last.cause ?? last, url: first.url },
         )
       }
       await sleep(Math.random() * 500 * 2 ** (round - 1))
@@ -97,10 +71,11 @@ export function createServerMetadata({
   }
 
   const load = async () => {
-    let as = metadata ?? (await read())?.metadata
+    // The cached record while it is fresh (none when absent, expired, unreadable or of another version).
+    let as = metadata ?? (await sessions.read<CachedMetadata>(key, (record) => record.expiresAt > now()))?.metadata
     if (!as) {
       as = await discoverEither()
-      write({ v: 1, expiresAt: now() + discoveryCacheSeconds * 1000, metadata: as }).catch(() => {})
+      sessions.storage.set(key, { v: 1, expiresAt: now() + discoveryCacheSeconds * 1000, metadata: as }).catch(() => {})
     }
     return {
       ...as,
@@ -121,12 +96,3 @@ const isNotFound = (error: unknown) => Object(error).code === oauth.RESPONSE_IS_
 
 /** A request that got no readable answer: a network error (CORS included) or a timeout, no HTTP status. */
 const unanswered = (error: AuthError) => (error.code === 'network' || error.code === 'timeout') && error.status === undefined
-
-/** The RFC 8414 location (path inserted after the well-known prefix) and the OpenID Connect one (appended). */
-function locations(issuer: URL) {
-  const path = issuer.pathname === '/' ? '' : issuer.pathname
-  return [
-    new URL(`/.well-known/oauth-authorization-server${path}`, issuer).href,
-    new URL(`${path.replace(/\/$/, '')}/.well-known/openid-configuration`, issuer).href,
-  ]
-}

@@ -1,6 +1,7 @@
 import type { TokenEndpointResponse } from 'oauth4webapi'
 import { generateRandomState, getValidatedIdTokenClaims } from 'oauth4webapi'
 import type { Claims, SessionSummary } from './authState'
+import { decode } from './encryptedStorage'
 
 /** The stored session: one versioned record per issuer and client. */
 export interface Session extends SessionSummary {
@@ -25,11 +26,10 @@ export const isSession = (record: Partial<Session>): record is Session =>
   ['undefined', 'string'].includes(typeof record.refreshToken)
 
 /** The payload of a JWT, decoded without verification; undefined for an opaque token. */
-function decodeJwt(token: string): Claims | undefined {
+export function decodeJwt(token: string): Claims | undefined {
   try {
     const [, payload = ''] = token.split('.')
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
-    const claims = JSON.parse(new TextDecoder().decode(bytes))
+    const claims = JSON.parse(new TextDecoder().decode(decode(payload)))
     return claims?.constructor === Object ? { ...claims, unverified: true } : undefined
   } catch {
     return undefined

@@ -2,40 +2,19 @@ import { AuthError } from './authError'
 import type { AuthEvents } from './authEvents'
 import type { AuthEvent, SignOutReason } from './authState'
 import { createClientStorage } from './clientStorage'
-import type { Expiry } from './expiry'
 import { createGeneration } from './generation'
-import type { AuthClientOptions } from './options'
-import type { AuthPlugin, LockFallback } from './plugins'
+import type { ClientParts } from './internals'
+import { hook } from './plugins'
 import { createRenewal } from './renewal'
 import { createSerialQueue } from './serialQueue'
 import type { Session } from './session'
 import { isSession } from './session'
-import type { Store } from './store'
 import type { TabChannel, TabMessage } from './tabChannel'
 import { createTabChannel } from './tabChannel'
 import { withTabLock } from './tabLock'
 import { createWriteGate } from './writeGate'
 
 export type Source = AuthEvents['tokenRefreshed']['source']
-
-/** What {@link createSessionStore} needs. */
-export interface SessionStoreOptions {
-  /** Names the refresh lock and the tab channel; `name + ':'` prefixes every record. */
-  name: string
-  storage: AuthClientOptions['storage']
-  /** The longest wait for the lock, in ms. */
-  timeoutMs: number
-  store: Store
-  expiry: Expiry
-  /** Where Web Locks are missing: an add-on's lock (`leaseLock`), else none. */
-  lock?: LockFallback
-  /** Add-ons' hooks: the session's end here (DPoP: its key goes), the one found at page load before it is shown. */
-  hooks: Pick<AuthPlugin, 'ended' | 'restored'>
-  /** Called after every change of the session in hand (to schedule its renewal). */
-  changed: () => void
-  /** True on a page carrying an authorization response: there `handleRedirect` settles the state. */
-  onCallbackPage: () => boolean
-}
 
 /**
  * The session in hand and where it lives: restored from storage once, written under the lock every
@@ -44,8 +23,17 @@ export interface SessionStoreOptions {
  * it is shown; a write that a sign-out overtook is taken back; this tab's own change writes last;
  * other tabs' messages are read one at a time, from storage, which has the last word.
  */
-export function createSessionStore({ name, storage: option, timeoutMs, store, expiry, lock, hooks: { ended: onEnd, restored }, changed, onCallbackPage }: SessionStoreOptions) {
-  const key = name + ':session'
+export function createSessionStore(
+  { name, prefix, config: { storage: option, retry, plugins }, store, expiry }: ClientParts,
+  /** Called after every change of the session in hand (to schedule its renewal). */
+  changed: () => void,
+  /** True on a page carrying an authorization response: there `handleRedirect` settles the state. */
+  onCallbackPage: () => boolean,
+) {
+  const key = prefix + 'session'
+  // Add-ons' hooks: the session's end here (DPoP: its key goes), the one found at page load before it is shown.
+  const onEnd = hook(plugins, 'ended')
+  const restored = hook(plugins, 'restored')
   // Memory until the client starts in a browser: then the configured storage.
   let storage = createClientStorage('memory')
   let session: Session | undefined
@@ -110,7 +98,8 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
 
   /** Changes the session in this tab: memory, state, events and timer (no storage, no other tab). */
   const apply = (next: Session | undefined, event: AuthEvent, source?: Source) => {
-    const [previous, before] = [session, store.getState()]
+    const previous = session
+    const before = store.getState()
     if (previous && !next) endings.next()
     // A sign-out (here or elsewhere) or another sign-in frees the lock at once: its refresh is moot.
     renewal.follow(next?.id)
@@ -180,7 +169,12 @@ export function createSessionStore({ name, storage: option, timeoutMs, store, ex
   }
 
   /** Runs `fn` under the lock that every tab's refresh, sign-in and sign-out of this client takes. */
-  const locked = <T>(fn: () => Promise<T>) => withTabLock(name, fn, { timeoutMs, fallback: lock, storage: storage.lease })
+  const locked = <T>(fn: () => Promise<T>) => withTabLock(name, fn, {
+    timeoutMs: retry.timeoutMs ?? 10_000,
+    // Where Web Locks are missing: an add-on's lock (`leaseLock`), else none.
+    fallback: hook(plugins, 'lock'),
+    storage: storage.lease,
+  })
 
   /**
    * Runs a sign-in's or sign-out's change of the stored session under the lock, so that it never lands

@@ -1,25 +1,13 @@
 import * as oauth from 'oauth4webapi'
-import type { ResolvedOptions } from './options'
-import type { protocolFetch } from './protocolFetch'
+import type { ClientParts } from './internals'
 import { withParams } from './redirectUrl'
-import type { SessionStore } from './sessionStore'
 import type { SignOutOptions } from './types'
-
-/** What {@link createSignOut} needs. */
-export interface SignOutDeps {
-  config: ResolvedOptions
-  client: oauth.Client
-  sessions: SessionStore
-  server: () => Promise<oauth.AuthorizationServer>
-  http: ReturnType<typeof protocolFetch>
-  endpoint: (value: string | undefined) => URL
-}
 
 /**
  * `signOut`: this tab at once, storage and the other tabs under the lock, then revocation (RFC 7009)
  * and the end-session redirect when asked.
  */
-export function createSignOut({ config, client, sessions, server, http, endpoint }: SignOutDeps) {
+export function createSignOut({ config, client, sessions, server, http, endpoint }: ClientParts) {
   return async ({ revoke = true, redirect = false }: SignOutOptions = {}) => {
     // First: a sign-in whose callback is under way here is dropped rather than stored (`redirectFlow.ts`).
     sessions.signOuts.next()
@@ -42,16 +30,16 @@ export function createSignOut({ config, client, sessions, server, http, endpoint
       await sessions.signedOut('signed_out', previous)
       return stored
     })
-    const tokens = new Set([previous, stored].flatMap((s) => (revoke && s ? [s.refreshToken, s.accessToken] : [])))
-    tokens.delete(undefined)
-    if (!tokens.size && !redirect) return
+    const revoked = new Set([previous, stored].flatMap((s) => (revoke && s ? [s.refreshToken, s.accessToken] : [])))
+    revoked.delete(undefined)
+    if (!revoked.size && !redirect) return
     try {
       const as = await server()
       if (as.revocation_endpoint) {
         // A server that cannot revoke them keeps the tokens until they expire; the redirect still happens.
         // No DPoP proof, even for bound tokens: RFC 9449 defines none for revocation (RFC 7009), and
         // oauth4webapi's revocationRequest takes no DPoP handle. The token itself is what revokes it.
-        await Promise.all([...tokens].map(async (token) => oauth.processRevocationResponse(
+        await Promise.all([...revoked].map(async (token) => oauth.processRevocationResponse(
           await oauth.revocationRequest(as, client, oauth.None(), token!, http(as.revocation_endpoint))))).catch(() => {})
       }
       if (redirect && as.end_session_endpoint) {

@@ -1,3 +1,4 @@
+import type { AuthError } from './authError'
 import { toAuthError } from './authError'
 import type { AuthEvents } from './authEvents'
 import type { AuthEvent, AuthState } from './authState'
@@ -34,11 +35,17 @@ export function createStore() {
       emit('change')
     }
   }
+  /** Shows a failure in the state and tells the `error` listeners: the failure the caller gets. */
+  const report = (error: AuthError) => {
+    dispatch({ type: 'failed', error })
+    emit('error', { error, willRetry: false })
+  }
 
   return {
     getState: () => state,
     dispatch,
     emit,
+    report,
     /** Adds a listener of `type` (`'change'` or an event's name); returns the function that removes it. */
     listen(type: string, listener: Listener[1]) {
       const entry: Listener = [type, listener]
@@ -53,10 +60,7 @@ export function createStore() {
      */
     fail(cause: unknown): never {
       const error = toAuthError(cause)
-      if (error.code !== 'login_required') {
-        dispatch({ type: 'failed', error })
-        emit('error', { error, willRetry: false })
-      }
+      if (error.code !== 'login_required') report(error)
       throw error
     },
   }

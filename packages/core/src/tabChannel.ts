@@ -33,9 +33,9 @@ const types = ['signedIn', 'tokensUpdated', 'signedOut']
  * channel.post({ type: 'signedOut', reason: 'signed_out' })
  */
 export function createTabChannel(name: string): TabChannel {
-  const channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel(name) : undefined
+  // Gone once closed: a closed BroadcastChannel throws on `postMessage`.
+  let channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel(name) : undefined
   const listeners = new Set<(message: TabMessage) => void>()
-  let closed = false
   if (channel) {
     channel.onmessage = ({ data }: MessageEvent) => {
       // Same-origin code may share the name: pass on only what this module sends, copied, no more.
@@ -48,15 +48,15 @@ export function createTabChannel(name: string): TabChannel {
   }
   return {
     // Only the known fields go out, so a careless caller cannot broadcast a token.
-    post: ({ type, reason, id }) => void (closed || channel?.postMessage({ type, reason, id })),
+    post: ({ type, reason, id }) => channel?.postMessage({ type, reason, id }),
     subscribe: (listener) => {
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },
     close: () => {
-      closed = true
       listeners.clear()
       channel?.close()
+      channel = undefined
     },
   }
 }

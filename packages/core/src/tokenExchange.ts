@@ -1,23 +1,9 @@
 import type * as oauth from 'oauth4webapi'
-import type { AuthPlugin } from './plugins'
-import type { HttpOptions, protocolFetch } from './protocolFetch'
+import type { ClientParts } from './internals'
+import type { HttpOptions } from './protocolFetch'
 import type { RetryOutcome } from './retryFetch'
 import type { Session } from './session'
 import { toSession } from './session'
-
-/** What {@link createTokenExchange} needs. */
-export interface TokenExchangeOptions {
-  server: () => Promise<oauth.AuthorizationServer>
-  http: ReturnType<typeof protocolFetch>
-  client: oauth.Client
-  now: () => number
-  /** The client's scope: what a response without `scope` was granted, unless the request names another. */
-  scope: string
-  /** The resource indicators (RFC 8707), sent with every token request. */
-  resource?: string | string[]
-  /** An add-on's wrapper of each token request (DPoP). */
-  prove?: AuthPlugin['prove']
-}
 
 /** How one token request is sent, and how its response is validated (an oauth4webapi request/process pair). */
 export interface TokenRequest {
@@ -33,9 +19,10 @@ export interface TokenRequest {
 
 /**
  * Sends a token request to the token endpoint and turns the response, once oauth4webapi has
- * validated it, into a session. Nothing is stored: the caller decides where the session goes.
+ * validated it, into a session. Nothing is stored: the caller decides where the session goes. A
+ * response without `scope` was granted what was asked for: the request's, else the client's scope.
  */
-export function createTokenExchange({ server, http, client, now, scope, resource, prove = (send) => send({}) }: TokenExchangeOptions) {
+export function createTokenExchange({ server, http, client, prove, config: { now, scope, resource } }: ClientParts) {
   // RFC 8707 §2.2: the resources go with every token request too, else the token is not for them.
   const additionalParameters = [resource ?? []].flat().map((value) => ['resource', value])
   return async ({ send, process, previous, requested = scope, beforeRetry, signal }: TokenRequest) => {

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
-import { AuthError, toAuthError } from './authError'
+import type { AuthError } from './authError'
+import { toAuthError } from './authError'
 import type { Claims } from './authState'
 import type { AuthPlugin } from './plugins'
 import type { HttpOptions } from './protocolFetch'
@@ -25,7 +26,7 @@ export async function withUserInfo(
   const subject = session.idToken ? session.user?.sub : undefined
   if (!subject) return { session }
   try {
-    if (!as.userinfo_endpoint) throw new AuthError('invalid_response', 'The server metadata has no userinfo_endpoint')
+    // Without a userinfo_endpoint in the metadata, oauth4webapi refuses before sending (`invalid_response`).
     // One attempt: the sign-in waits for it, and it is worth less than a user kept waiting.
     // With DPoP it carries a proof of the session's key (RFC 9449 §7): a bound token is refused without one.
     const claims = (await prove(async (dpop) => oauth.processUserInfoResponse(as, client, subject,

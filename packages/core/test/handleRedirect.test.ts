@@ -288,6 +288,7 @@ describe('handleRedirect', () => {
     auth.on('error', (event) => void errors.push(event))
     await expect(signIn()).resolves.toEqual({})
     expect(auth.getState()).toMatchObject({ status: 'signedIn', user: { sub: expect.any(String) }, error: { code: 'invalid_response' } })
+    expect((auth.getState() as { error: Error }).error.message).toContain('userinfo_endpoint')
     expect(errors).toEqual([{ error: expect.objectContaining({ code: 'invalid_response' }), willRetry: false }])
     expect(fetch.mock.calls.map(([input]) => new URL(String(input)).pathname)).not.toContain('/userinfo')
   })

@@ -158,6 +158,21 @@ describe('signIn', () => {
     ])
   })
 
+  it('names both locations of an issuer with a path when neither answers', async () => {
+    const { auth } = createTestClient({
+      issuer: `${TEST_ISSUER}/tenant`,
+      retry: { attempts: 1 },
+      fetch: async () => {
+        throw new TypeError('Failed to fetch')
+      },
+    })
+    const error = await auth.signIn().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'network', url: `${TEST_ISSUER}/.well-known/oauth-authorization-server/tenant` })
+    expect((error as Error).message).toMatch(
+      `at ${TEST_ISSUER}/.well-known/oauth-authorization-server/tenant, nor at ${TEST_ISSUER}/tenant/.well-known/openid-configuration:`,
+    )
+  })
+
   it('sends no discovery request with static metadata', async () => {
     const { mock } = createTestClient()
     const metadata = await (await mock.fetch(`${TEST_ISSUER}/.well-known/oauth-authorization-server`)).json()

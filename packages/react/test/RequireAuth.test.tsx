@@ -188,7 +188,7 @@ describe('RequireAuth', () => {
 
     renderWithAuth(test.auth, withDefaults)
 
-    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_scope); likely a scope the server does not allow')
+    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_scope); likely a scope not in its scopes_supported')
     expect(new URL(location.href).pathname).toBe('/')
   })
 
