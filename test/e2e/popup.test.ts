@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createMockServer } from '@pkce-auth/mock-server'
 import type { MockServer } from '@pkce-auth/mock-server'
 import { appPage, clientId } from './harness'
-import { addButton, launchWithPopupBlocking, outcome, pending, storedRecords } from './popupPage'
+import { addButton, launchWithPopupBlocking, outcome, pending, sendForgeries, storedRecords } from './popupPage'
 import type { Outcome } from './popupPage'
 
 const bundle = build({
@@ -213,14 +213,8 @@ describe('signInWithPopup in Chromium', () => {
     await popup.waitForURL((url) => url.pathname === '/v2/oauth/consent-page')
     // In the form the callback page sends (the response's URL as a string), so only the checks stop them.
     const forged = (state: string) => `${appUrl}/callback?code=forged&state=${state}`
-    // From the server's origin (the consent page, whose opener is the app), with the right state.
-    await popup.evaluate((message) => window.opener.postMessage(message, '*'), forged(state))
-    // From this origin, for another state: on the sign-in's channel and as a message.
-    await page.evaluate(([name, message]) => {
-      new BroadcastChannel(name).postMessage(message)
-      window.postMessage(message, location.origin)
-    }, [`pkce-auth:popup:${state}`, forged('another-state')] as const)
-    await page.waitForTimeout(500)
+    // From the server's origin (the consent page, its opener is the app) with the right state; from this origin for another.
+    await sendForgeries(page, popup, state, forged)
     // Neither was taken: the sign-in still waits (a forged code taken would have failed it by now), and nothing was exchanged.
     expect(await pending(page)).toBe(true)
     expect(tokenRequests()).toEqual([])

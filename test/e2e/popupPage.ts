@@ -53,6 +53,21 @@ export const outcome = (page: Page) => page.waitForFunction(() => (window as any
 export const pending = (page: Page) =>
   page.evaluate(() => Promise.race([(window as any).outcome, new Promise((resolve) => setTimeout(resolve, 50, 'pending'))]).then((value) => value === 'pending'))
 
+/**
+ * Sends forged callback messages, in the form the callback page sends (the response's URL as a string),
+ * so only the checks stop them: from the popup's page (another origin, whose opener is the app) with the
+ * sign-in's `state`, and from the app's own origin for another state, on the sign-in's channel and as a
+ * message. `forged(state)` makes the URL. Resolves after 500 ms, time enough for one to be taken.
+ */
+export async function sendForgeries(page: Page, popup: Page, state: string, forged: (state: string) => string) {
+  await popup.evaluate((message) => window.opener.postMessage(message, '*'), forged(state))
+  await page.evaluate(([name, message]) => {
+    new BroadcastChannel(name).postMessage(message)
+    window.postMessage(message, location.origin)
+  }, [`pkce-auth:popup:${state}`, forged('another-state')] as const)
+  await page.waitForTimeout(500)
+}
+
 /** The keys of the session and transaction records left in the page's IndexedDB. */
 export const storedRecords = (page: Page) => page.evaluate(async () => {
   const open = (name: string) => new Promise<IDBDatabase>((resolve) => (indexedDB.open(name).onsuccess = (e: any) => resolve(e.target.result)))

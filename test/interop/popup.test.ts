@@ -4,7 +4,7 @@
 // and without Cross-Origin-Opener-Policy on the app page or on the provider's pages.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { addButton, launchWithPopupBlocking, outcome, pending, storedRecords } from '../e2e/popupPage'
+import { addButton, launchWithPopupBlocking, outcome, pending, sendForgeries, storedRecords } from '../e2e/popupPage'
 import { account, startInterop } from './providerHarness'
 import type { Interop, InteropOptions } from './providerHarness'
 
@@ -207,15 +207,9 @@ describe('signInWithPopup against oidc-provider', () => {
     await at(popup, '#login')
     // In the form the callback page sends: the response's URL.
     const forged = (state: string) => `${i.appUrl}/callback?code=forged&state=${state}&iss=${encodeURIComponent(i.issuer)}`
-    // From the provider's login page, whose opener is the app, with the right state.
+    // From the provider's login page (its opener is the app) with the right state; from this origin for another.
     expect(await opened(popup)).toBe(true)
-    await popup.evaluate((message) => window.opener.postMessage(message, '*'), forged(state))
-    // From this origin, for another state: on the sign-in's channel and as a message.
-    await page.evaluate(([name, message]) => {
-      new BroadcastChannel(name).postMessage(message)
-      window.postMessage(message, location.origin)
-    }, [`pkce-auth:popup:${state}`, forged('another-state')] as const)
-    await page.waitForTimeout(500)
+    await sendForgeries(page, popup, state, forged)
     expect(await pending(page)).toBe(true)
     expect(grants(i)).toEqual([])
     await approve(popup)
