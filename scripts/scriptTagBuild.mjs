@@ -23,6 +23,9 @@ export async function buildScriptTag() {
       dir,
       entryFileNames: 'pkce-auth.global.js',
       minify: true,
+      // No `/* @__PURE__ */` marks: they tell a bundler what it may drop, and this file is bundled no
+      // further (17 of them, 38 B gzipped). Legal comments stay.
+      comments: { annotation: false, legal: true },
       sourcemap: true,
     },
   })
