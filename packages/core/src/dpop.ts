@@ -61,7 +61,7 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
   // from every response it sees (a successful token response included), for the page.
   const handles: Record<string, oauth.DPoPHandle> = {}
 
-  const supported = async () => !!(await parts.server()).dpop_signing_alg_values_supported?.includes('ES256')
+  const supported = async () => (await parts.server()).dpop_signing_alg_values_supported?.includes('ES256')
   const read = () =>
     storage.get<KeyRecord>(name).then((record) => (record?.v === 1 ? record : undefined), (cause) => {
       throw lost(cause)
@@ -84,18 +84,6 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
       return send({ DPoP })
     }
   }
-  const create = async (): Promise<KeyRecord> => {
-    // Made here, not by oauth4webapi's generateKeyPair, which costs more bytes for the same call.
-    const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']).catch((cause) => {
-      throw new AuthError('invalid_response', 'This browser cannot make the ES256 key DPoP needs.', { cause })
-    })) as CryptoKeyPair
-    const record: KeyRecord = { v: 1, keyPair, jkt: await oauth.DPoP({}, keyPair).calculateThumbprint() }
-    await storage.set(name, record).catch((cause) => {
-      throw new AuthError('storage_unavailable', undefined, { cause })
-    })
-    return record
-  }
-
   return {
     name: 'dpop',
     setup(given) {
@@ -110,11 +98,24 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
         if (!required) return {}
         throw new AuthError(
           'invalid_response',
-          `${(await parts.server()).issuer} does not advertise DPoP with ES256 (dpop_signing_alg_values_supported); dpop({ required: false }) falls back to Bearer.`,
+          `${(await parts.server()).issuer} lists no ES256 in dpop_signing_alg_values_supported; dpop({ required: false }) falls back to Bearer.`,
         )
       }
       // One step under the lock: two tabs signing in at once get one key, never one each.
-      const { jkt } = await parts.sessions.locked(async () => (await read()) ?? create())
+      const { jkt } = await parts.sessions.locked(async () => {
+        let record = await read()
+        if (!record) {
+          // Made here, not by oauth4webapi's generateKeyPair, which costs more bytes for the same call.
+          const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']).catch((cause) => {
+            throw new AuthError('invalid_response', 'This browser cannot make the ES256 key DPoP needs.', { cause })
+          })) as CryptoKeyPair
+          record = { v: 1, keyPair, jkt: await oauth.DPoP({}, keyPair).calculateThumbprint() }
+          await storage.set(name, record).catch((cause) => {
+            throw new AuthError('storage_unavailable', undefined, { cause })
+          })
+        }
+        return record
+      })
       return { dpop_jkt: jkt }
     },
     prove: (send) =>
