@@ -153,8 +153,6 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
       await parts.sessions.exclusively(() => parts.sessions.signedOut('session_expired', stored, lost()))
       return true
     },
-    async ended() {
-      await storage.del(name).catch(() => {})
-    },
+    ended: () => storage.del(name).catch(() => {}),
   }
 }
