@@ -3,7 +3,7 @@ import { AuthError } from './authError'
 import type { ClientParts } from './internals'
 import type { AuthPlugin } from './plugins'
 import type { AuthStorage } from './storage'
-import { idbStorage, memoryStorage } from './storage'
+import { idbStorage, memoryStorage, readRecord } from './storage'
 
 /** Options of {@link dpop}. */
 export interface DpopOptions {
@@ -63,7 +63,7 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
 
   const supported = async () => (await parts.server()).dpop_signing_alg_values_supported?.includes('ES256')
   const read = () =>
-    storage.get<KeyRecord>(name).then((record) => (record?.v === 1 ? record : undefined), (cause) => {
+    readRecord<KeyRecord>(storage, name).catch((cause) => {
       throw lost(cause)
     })
   /**
@@ -124,7 +124,7 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
         // oauth4webapi takes the two token types it knows, Bearer and DPoP (lowercased): after a proof,
         // only a DPoP-bound token will do.
         if (options.DPoP && (result as { token_type?: string } | undefined)?.token_type == 'bearer') {
-          throw new AuthError('invalid_response', 'The server answered a DPoP proof with a Bearer token; nothing was stored.')
+          throw new AuthError('invalid_response', 'A DPoP proof got a Bearer token back; nothing was stored.')
         }
         return result
       }),

@@ -12,6 +12,12 @@ export interface AuthStorage {
   del(key: string): Promise<void>
 }
 
+/** The record at `key` when this version wrote it (`v: 1`) and `isValid` takes it; else undefined. A failing storage rejects. */
+export const readRecord = async <T>(storage: AuthStorage, key: string, isValid: (record: T) => unknown = Boolean) => {
+  const record = await storage.get<T & { v: unknown }>(key)
+  return record?.v === 1 && isValid(record) ? record : undefined
+}
+
 /** A storage that reads several records in one go (IndexedDB: one transaction). */
 export interface Batch {
   getMany?(keys: string[]): Promise<unknown[]>
