@@ -60,8 +60,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
   } as ClientParts
   const sessions = (parts.sessions = createSessionStore(parts, () => scheduler.schedule(), () => redirect.isRedirectCallback()))
-  const server = (parts.server = createServerMetadata(parts))
-  hook(plugins, 'setup')?.(parts.prefix, sessions, server, config)
+  parts.server = createServerMetadata(parts)
+  hook(plugins, 'setup')?.(parts)
   parts.exchange = createTokenExchange(parts)
   const token = createRefresher(parts)
   const scheduler = createScheduler(parts, () => token(undefined, false, 'scheduled'))

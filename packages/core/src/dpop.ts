@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi'
 import { AuthError } from './authError'
+import type { ClientParts } from './internals'
 import type { AuthPlugin } from './plugins'
 import type { AuthStorage } from './storage'
-import { idbStorage, memoryStorage } from './storage'
+import { idbStorage, memoryStorage, readRecord } from './storage'
 
 /** Options of {@link dpop}. */
 export interface DpopOptions {
@@ -24,7 +25,7 @@ interface KeyRecord {
 const lost = (cause?: unknown) =>
   new AuthError(
     'invalid_grant',
-    "This session's DPoP key is gone (site data cleared, or IndexedDB refused it): sign in again.",
+    "The session's DPoP key is gone (site data cleared, or storage refused it); sign in again.",
     { cause },
   )
 
@@ -53,99 +54,95 @@ const lost = (cause?: unknown) =>
  * ```
  */
 export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
-  let server: () => Promise<oauth.AuthorizationServer>
-  let sessions: Parameters<NonNullable<AuthPlugin['setup']>>[1]
+  let parts: ClientParts
   let storage: AuthStorage
   let name: string
   // One handle per key (by thumbprint): it signs the proofs and keeps the latest nonce of each origin,
   // from every response it sees (a successful token response included), for the page.
   const handles: Record<string, oauth.DPoPHandle> = {}
 
-  const supported = async () => !!(await server()).dpop_signing_alg_values_supported?.includes('ES256')
+  const supported = async () => (await parts.server()).dpop_signing_alg_values_supported?.includes('ES256')
   const read = () =>
-    storage.get<KeyRecord>(name).then((record) => (record?.v === 1 ? record : undefined), (cause) => {
+    readRecord<KeyRecord>(storage, name).catch((cause) => {
       throw lost(cause)
     })
-  /** The session key's handle; none in the Bearer fallback; missing otherwise, `invalid_grant`: that ends the session. */
-  const current = async () => {
-    const record = await read()
-    if (record) return (handles[record.jkt] ??= oauth.DPoP({}, record.keyPair))
-    if (required || (await supported())) throw lost()
-  }
   /**
-   * `send` with the handle; once more when refused for a nonce (which the handle took from the refusal).
-   * Never a loop: a second refusal is the answer. A server refuses a nonce before it looks at the grant
-   * (RFC 9449 §8), so a refresh token is spent once, by the request that went through.
+   * `send` with the session key's handle (none in the Bearer fallback; missing otherwise,
+   * `invalid_grant`: that ends the session), once more when refused for a nonce (which the handle
+   * took from the refusal). Never a loop: a second refusal is the answer. A server refuses a nonce
+   * before it looks at the grant (RFC 9449 §8), so a refresh token is spent once, by the request that
+   * went through.
    */
-  const prove = async <T>(DPoP: oauth.DPoPHandle, send: (options: { DPoP: oauth.DPoPHandle }) => Promise<T>) => {
+  const prove = async <T>(send: (options: { DPoP?: oauth.DPoPHandle }) => Promise<T>) => {
+    const record = await read()
+    if (!record && (required || (await supported()))) throw lost()
+    const DPoP = record && (handles[record.jkt] ??= oauth.DPoP({}, record.keyPair))
     try {
       return await send({ DPoP })
     } catch (error) {
-      if (!oauth.isDPoPNonceError(error)) throw error
+      if (!DPoP || !oauth.isDPoPNonceError(error)) throw error
       return send({ DPoP })
     }
   }
-  const create = async (): Promise<KeyRecord> => {
-    // Made here, not by oauth4webapi's generateKeyPair, which costs more bytes for the same call.
-    const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']).catch((cause) => {
-      throw new AuthError('invalid_response', 'This browser cannot make the ES256 key DPoP needs.', { cause })
-    })) as CryptoKeyPair
-    const record: KeyRecord = { v: 1, keyPair, jkt: await oauth.DPoP({}, keyPair).calculateThumbprint() }
-    await storage.set(name, record).catch((cause) => {
-      throw new AuthError('storage_unavailable', undefined, { cause })
-    })
-    return record
-  }
-
   return {
     name: 'dpop',
-    setup(prefix, parts, metadata, options) {
-      name = prefix + 'dpop-key'
-      sessions = parts
-      server = metadata
+    setup(given) {
+      parts = given
+      name = parts.prefix + 'dpop-key'
       // A CryptoKey is kept as it is, never encrypted (it cannot be read out anyway): in IndexedDB beside
       // the session, or in this page's memory where the session is.
-      storage = options.storage == 'memory' ? memoryStorage() : idbStorage()
+      storage = parts.config.storage == 'memory' ? memoryStorage() : idbStorage()
     },
     async authorize() {
       if (!(await supported())) {
         if (!required) return {}
         throw new AuthError(
           'invalid_response',
-          `${(await server()).issuer} does not advertise DPoP with ES256 (dpop_signing_alg_values_supported); dpop({ required: false }) falls back to Bearer.`,
+          `${(await parts.server()).issuer} lists no ES256 in dpop_signing_alg_values_supported; dpop({ required: false }) falls back to Bearer.`,
         )
       }
       // One step under the lock: two tabs signing in at once get one key, never one each.
-      const { jkt } = await sessions.locked(async () => (await read()) ?? create())
+      const { jkt } = await parts.sessions.locked(async () => {
+        let record = await read()
+        if (!record) {
+          // Made here, not by oauth4webapi's generateKeyPair, which costs more bytes for the same call.
+          const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']).catch((cause) => {
+            throw new AuthError('invalid_response', 'This browser cannot make the ES256 key DPoP needs.', { cause })
+          })) as CryptoKeyPair
+          record = { v: 1, keyPair, jkt: await oauth.DPoP({}, keyPair).calculateThumbprint() }
+          await storage.set(name, record).catch((cause) => {
+            throw new AuthError('storage_unavailable', undefined, { cause })
+          })
+        }
+        return record
+      })
       return { dpop_jkt: jkt }
     },
-    async prove(send) {
-      const DPoP = await current()
-      if (!DPoP) return send({})
-      const result = await prove(DPoP, send)
-      // oauth4webapi takes any token type it knows: after a proof, only a DPoP-bound token will do.
-      const type = (result as { token_type?: string } | undefined)?.token_type
-      if (type && type !== 'dpop') {
-        throw new AuthError('invalid_response', `The server answered a DPoP proof with a "${type}" token; nothing was stored.`)
-      }
-      return result
-    },
-    async request(token, { method, url }, send) {
-      const DPoP = await current()
-      if (!DPoP) return send({ authorization: `Bearer ${token}` })
-      // oauth4webapi makes the proof and reads the nonce; the app's request itself goes out through `send`.
-      return prove(DPoP, (options) =>
-        oauth.protectedResourceRequest(token, method, new URL(url), undefined, undefined, {
-          ...options,
-          [oauth.customFetch]: (_, { headers: { authorization, dpop } }) => send({ authorization: authorization!, dpop: dpop! }),
-          // The app's own URL: plain http is its call, as with a Bearer token.
-          [oauth.allowInsecureRequests]: true,
-        })).catch((error) => {
+    prove: (send) =>
+      prove(async (options) => {
+        const result = await send(options)
+        // oauth4webapi takes the two token types it knows, Bearer and DPoP (lowercased): after a proof,
+        // only a DPoP-bound token will do.
+        if (options.DPoP && (result as { token_type?: string } | undefined)?.token_type == 'bearer') {
+          throw new AuthError('invalid_response', 'A DPoP proof got a Bearer token back; nothing was stored.')
+        }
+        return result
+      }),
+    request: (token, { method, url }, send) =>
+      prove((options) =>
+        options.DPoP
+          // oauth4webapi makes the proof and reads the nonce; the app's request itself goes out through `send`.
+          ? oauth.protectedResourceRequest(token, method, new URL(url), undefined, undefined, {
+            ...options,
+            [oauth.customFetch]: (_, { headers: { authorization, dpop } }) => send({ authorization: authorization!, dpop: dpop! }),
+            // The app's own URL: plain http is its call, as with a Bearer token.
+            [oauth.allowInsecureRequests]: true,
+          })
+          : send({ authorization: `Bearer ${token}` })).catch((error) => {
         // oauth4webapi throws on any response with a challenge (WWW-Authenticate): the app's to read, as any other.
         if (error instanceof oauth.WWWAuthenticateChallengeError) return error.response
         throw error
-      })
-    },
+      }),
     async restored(stored) {
       // Without its key the session's tokens are useless: it ends at page load, not at its next refresh,
       // and under the lock as a refresh would end it, so every tab is told. No other tab's newer sign-in
@@ -153,11 +150,9 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
       // With `required: false` whether the session was bound is in the server's metadata, which a
       // restore does not fetch (it sends nothing): there the next refresh finds out.
       if (!required || (await read().catch(() => 0))) return false
-      await sessions.exclusively(() => sessions.signedOut('session_expired', stored, lost()))
+      await parts.sessions.exclusively(() => parts.sessions.signedOut('session_expired', stored, lost()))
       return true
     },
-    async ended() {
-      await storage.del(name).catch(() => {})
-    },
+    ended: () => storage.del(name).catch(() => {}),
   }
 }

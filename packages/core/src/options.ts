@@ -142,10 +142,10 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
       ['get', 'set', 'del'].every((verb) => typeof Object(storage)[verb] == 'function'), "'indexeddb', 'memory' or { get, set, del }"],
   ]
   for (const [name, value] of Object.entries(defaults)) {
-    config[name] ??= value
+    const given = (config[name] ??= value)
     // The numbers are durations, never negative, NaN (a missing environment variable through
     // Number()) nor infinite: with a NaN or infinite leeway no token is fresh, and the client refreshes in a loop.
-    checks.push([name, typeof config[name] == typeof value && !(config[name] < 0 || config[name] === 1 / 0 || config[name] !== config[name]), 'a ' + typeof value])
+    checks.push([name, typeof given == typeof value && !(given < 0 || given === 1 / 0 || given !== given), 'a ' + typeof value])
   }
   for (const [name, ok, what] of checks) if (!ok) throw new TypeError(`"${name}" must be ${what}`)
   return config as ResolvedOptions

@@ -1,6 +1,6 @@
 import type * as oauth from 'oauth4webapi'
+import type { ClientParts } from './internals'
 import type { Session } from './session'
-import type { SessionStore } from './sessionStore'
 import type { AuthStorage } from './storage'
 
 /** A cross-tab lock for browsers without Web Locks: runs `fn` holding `name` in every tab of the origin. */
@@ -22,16 +22,11 @@ export interface AuthPlugin {
    */
   request?: (token: string, target: { method: string; url: string }, send: (headers: Record<string, string>) => Promise<Response>) => Promise<Response>
   /**
-   * Called once by `createAuthClient`, before any other hook, with the prefix of the client's records,
-   * its sessions (`locked`: the cross-tab lock every refresh, sign-in and sign-out takes), the server's
-   * metadata and the client's options. Positional, to keep the core small.
+   * Called once by `createAuthClient`, before any other hook, with the client's parts (`internals.ts`):
+   * the prefix of its records, its sessions (`locked`: the cross-tab lock every refresh, sign-in and
+   * sign-out takes), the server's metadata and the options.
    */
-  setup?: (
-    prefix: string,
-    sessions: Pick<SessionStore, 'locked' | 'exclusively' | 'signedOut'>,
-    server: () => Promise<oauth.AuthorizationServer>,
-    options: { storage?: unknown },
-  ) => void
+  setup?: (parts: ClientParts) => void
   /** Parameters the authorization request adds (DPoP: `dpop_jkt`). */
   authorize?: () => Promise<Record<string, unknown>>
   /**

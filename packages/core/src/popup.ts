@@ -111,7 +111,7 @@ export function signInWithPopup(auth: AuthClient, options: PopupSignInOptions = 
       const now = Date.now()
       // "No answer from <authorization endpoint> in time".
       if (now - start > timeoutMs) fail(new AuthError('timeout', undefined, { url: sent }))
-      if (popup.closed && now - (closedAt ??= now) >= GRACE_MS && closedAt - start > COOP_MS) fail(new AuthError('popup_closed'))
+      if (popup.closed && now - (closedAt ??= now) >= GRACE_MS && closedAt - start > COOP_MS) cancel()
     }, 500)
     const cancel = () => fail(new AuthError('popup_closed'))
     current = fail

@@ -61,8 +61,8 @@ export function createServerMetadata({ config, http, sessions, prefix }: ClientP
         // prefix), then OpenID Connect's (appended).
         throw new AuthError(
           last.code,
-          `Discovery got no readable answer at ${first.url}, nor at ${second.url}: unreachable, or no CORS header (a 404 ` +
-            'without one looks the same); check the issuer, or pass the `metadata` option.',
+          `Discovery got no readable answer at ${first.url}, nor at ${second.url}: down, or no CORS header (a 404 ` +
+            'without one looks the same); check the issuer, or pass `metadata`.',
           { cause: last.cause ?? last, url: first.url },
         )
       }

@@ -11,6 +11,7 @@ import type { Session } from './session'
 import { isSession } from './session'
 import type { TabChannel, TabMessage } from './tabChannel'
 import { createTabChannel } from './tabChannel'
+import { readRecord } from './storage'
 import { withTabLock } from './tabLock'
 import { createWriteGate } from './writeGate'
 
@@ -50,12 +51,7 @@ export function createSessionStore(
   const gate = createWriteGate(() => inbox(() => receive({ type: 'tokensUpdated' })))
 
   /** Reads a record written by this version; anything unreadable counts as absent. */
-  const read = async <T>(key: string, isValid: (record: T) => boolean): Promise<T | undefined> => {
-    try {
-      const record = await storage.get<T & { v: unknown }>(key)
-      return record?.v === 1 && isValid(record) ? record : undefined
-    } catch {}
-  }
+  const read = <T>(key: string, isValid: (record: T) => unknown) => readRecord(storage, key, isValid).catch(() => undefined)
   // A record of an older version has no id: all of them count as one session, in every tab.
   const readSession = () => read<Session>(key, isSession).then((s) => s && { id: '', ...s })
 

@@ -1,4 +1,5 @@
-import { createStore, del, get, getMany, set } from 'idb-keyval'
+import type { UseStore } from 'idb-keyval'
+import { createStore, promisifyRequest } from 'idb-keyval'
 
 /**
  * Where the client keeps its records (the session, sign-in transactions, cached server metadata):
@@ -9,6 +10,12 @@ export interface AuthStorage {
   get<T>(key: string): Promise<T | undefined>
   set(key: string, value: unknown): Promise<void>
   del(key: string): Promise<void>
+}
+
+/** The record at `key` when this version wrote it (`v: 1`) and `isValid` takes it; else undefined. A failing storage rejects. */
+export const readRecord = async <T>(storage: AuthStorage, key: string, isValid: (record: T) => unknown = Boolean) => {
+  const record = await storage.get<T & { v: unknown }>(key)
+  return record?.v === 1 && isValid(record) ? record : undefined
 }
 
 /** A storage that reads several records in one go (IndexedDB: one transaction). */
@@ -22,13 +29,15 @@ export interface Batch {
  * runtime without IndexedDB (SSR, tests) does not throw; its operations reject instead.
  */
 export function idbStorage(): AuthStorage & Batch {
-  let store: ReturnType<typeof createStore> | undefined
-  const db = () => (store ??= createStore('pkce-auth', 'records'))
+  let store: UseStore | undefined
+  // idb-keyval's custom-store way in: its `get(key, store)` and the like would also bring its default store.
+  const run = <T>(mode: IDBTransactionMode, fn: (records: IDBObjectStore) => Promise<T>) =>
+    (store ??= createStore('pkce-auth', 'records'))(mode, fn)
   return {
-    get: async (key) => get(key, db()),
-    getMany: async (keys) => getMany(keys, db()),
-    set: async (key, value) => set(key, value, db()),
-    del: async (key) => del(key, db()),
+    get: async (key) => run('readonly', (records) => promisifyRequest(records.get(key))),
+    getMany: async (keys) => run('readonly', (records) => Promise.all(keys.map((key) => promisifyRequest(records.get(key))))),
+    set: async (key, value) => run('readwrite', (records) => (records.put(value, key), promisifyRequest(records.transaction))),
+    del: async (key) => run('readwrite', (records) => (records.delete(key), promisifyRequest(records.transaction))),
   }
 }
 

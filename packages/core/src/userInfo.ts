@@ -21,7 +21,7 @@ export async function withUserInfo(
   client: oauth.Client,
   session: Session,
   http: (url: string | undefined, beforeRetry: () => Promise<boolean>) => HttpOptions,
-  prove: AuthPlugin['prove'] = (send) => send({}),
+  prove: NonNullable<AuthPlugin['prove']>,
 ): Promise<{ session: Session; error?: AuthError }> {
   const subject = session.idToken ? session.user?.sub : undefined
   if (!subject) return { session }

@@ -161,7 +161,7 @@ describe('dpop', () => {
         return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
       },
     })
-    await expect(test.signIn()).rejects.toMatchObject({ code: 'invalid_response', message: expect.stringContaining('"bearer" token') })
+    await expect(test.signIn()).rejects.toMatchObject({ code: 'invalid_response', message: expect.stringContaining('Bearer token') })
     expect(test.auth.getState().status).toBe('signedOut')
     expect(await reloadTestClient(test).auth.getAccessToken().catch((error) => error.code)).toBe('login_required')
   })
