@@ -119,9 +119,9 @@ export function createRedirectFlow({ config, client, prefix, sessions, store, ex
       return { appState: transaction.appState, returnTo: transaction.returnTo }
     } catch (cause) {
       const error = toAuthError(cause)
-      // A bad callback does not end a session that is still there: it shows (with the error) now.
-      // After a sign-out, the sign-out is why.
-      const current = sessions.current()
+      // A bad callback does not end a session that is still there (in hand, or stored as the page
+      // loaded): it shows (with the error) now. After a sign-out, the sign-out is why.
+      const current = sessions.current() ?? (signOuts.movedSince(generation) ? undefined : await sessions.readSession())
       if (current) sessions.adopt(current)
       else sessions.apply(undefined, signOuts.movedSince(generation) ? { type: 'signedOut', reason: 'signed_out' } : { type: 'signedOut', reason: 'callback_failed', error })
       return store.fail(error)

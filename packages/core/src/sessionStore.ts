@@ -201,7 +201,8 @@ export function createSessionStore(
     // An add-on may end it first (DPoP: its key is gone). On a callback page the state stays `loading`
     // until `handleRedirect` settles it (the new session, or failed, the stored one, else `callback_failed`):
     // no binding then shows a signed-out flash, nor the user being replaced, before the code exchange.
-    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || (callback ? void (session = stored) : adopt(stored))
+    // Nor is it in hand meanwhile: a refresh of it (timer, focus) refused would end it, and with DPoP its key.
+    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || callback || adopt(stored)
     if (!callback) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
     if (expired) {
