@@ -22,11 +22,10 @@ interface KeyRecord {
   jkt: string
 }
 
-const lost = (cause?: unknown) =>
+const lost = () =>
   new AuthError(
     'invalid_grant',
-    "The session's DPoP key is gone (site data cleared, or storage refused it); sign in again.",
-    { cause },
+    "The session's DPoP key is gone (site data cleared); sign in again.",
   )
 
 /**
@@ -62,9 +61,10 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
   const handles: Record<string, oauth.DPoPHandle> = {}
 
   const supported = async () => (await parts.server()).dpop_signing_alg_values_supported?.includes('ES256')
+  // A read that failed (IndexedDB lost its connection) is no missing key: it ends no session.
   const read = () =>
     readRecord<KeyRecord>(storage, name).catch((cause) => {
-      throw lost(cause)
+      throw new AuthError('storage_unavailable', undefined, { cause })
     })
   /**
    * `send` with the session key's handle (none in the Bearer fallback; missing otherwise,
@@ -149,7 +149,7 @@ export function dpop({ required = true }: DpopOptions = {}): AuthPlugin {
       // can be ended by this: that one made its key before its redirect, and the key would be found here.
       // With `required: false` whether the session was bound is in the server's metadata, which a
       // restore does not fetch (it sends nothing): there the next refresh finds out.
-      if (!required || (await read().catch(() => 0))) return false
+      if (!required || (await read().catch(() => 1))) return false
       await parts.sessions.exclusively(() => parts.sessions.signedOut('session_expired', stored, lost()))
       return true
     },

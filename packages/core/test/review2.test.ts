@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { dpop } from '@pkce-auth/core/dpop'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
 import { setAddress } from '../../../test/helpers/setAddress'
 import { records } from './records'
@@ -37,5 +38,43 @@ describe('a callback page holding a stored session whose refresh token is dead',
     expect(seen).toEqual(['signedIn'])
     expect(page.auth.getState()).toMatchObject({ status: 'signedIn' })
     expect(test.mock.requests.list().filter((r) => r.grantType === 'refresh_token')).toHaveLength(0)
+  })
+})
+
+describe('dpop: a transient IndexedDB failure reading the key', () => {
+  // Safari's "Connection to Indexed Database server lost", once, on the key's record only.
+  const failKeyReadOnce = () => {
+    const get = IDBObjectStore.prototype.get
+    let failed = false
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (!failed && String(key).endsWith(':dpop-key')) {
+        failed = true
+        throw new DOMException('Connection to Indexed Database server lost', 'UnknownError')
+      }
+      return get.call(this, key)
+    })
+    cleanup.push(() => spy.mockRestore())
+  }
+  const dpopClient = () => createTestClient({ plugins: [dpop()], server: { dpop: true } })
+
+  it('at page load does not end the session: it is restored, and stays stored', async () => {
+    const test = dpopClient()
+    await test.signIn()
+    const token = await test.auth.getAccessToken()
+    failKeyReadOnce()
+    const page = reloadTestClient(test, { plugins: [dpop()] })
+    cleanup.push(page.auth.dispose)
+    await expect(page.auth.getAccessToken()).resolves.toBe(token)
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn' })
+    expect(await records(test.storage).get(sessionKey(test.clientId))).toMatchObject({ accessToken: token })
+  })
+
+  it('before a refresh does not end the session: the refresh fails for now, and the next one goes through', async () => {
+    const test = dpopClient()
+    await test.signIn()
+    failKeyReadOnce()
+    await expect(test.auth.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'storage_unavailable' })
+    expect(test.auth.getState()).toMatchObject({ status: 'signedIn' })
+    await expect(test.auth.getAccessToken({ forceRefresh: true })).resolves.toEqual(expect.any(String))
   })
 })
