@@ -46,6 +46,9 @@ export function createSessionStore(
   // Counts this tab's `signOut()` calls, a session in hand or not: a sign-in one overtook is dropped.
   const signOuts = createGeneration()
   const renewal = createRenewal()
+  // Resolved by the first `apply`: the state has left `loading`.
+  let settle: () => void
+  const settled = new Promise<void>((resolve) => (settle = resolve))
   const inbox = createSerialQueue()
   // What the other tabs said during a change here went unread: storage says where things stand now.
   const gate = createWriteGate(() => inbox(() => receive({ type: 'tokensUpdated' })))
@@ -71,6 +74,8 @@ export function createSessionStore(
    */
   const receive = async ({ type, reason, id }: TabMessage) => {
     await ready
+    // Still loading after the restore: a callback page. Read once `handleRedirect` has settled the state.
+    await settled
     // Where records live in this page's memory, each tab has its own session: a sign-out ends all of them.
     const local = option === 'memory' || !!storage.failure
     const end = () => apply(undefined, { type: 'signedOut', reason: reason === 'session_expired' ? reason : 'signed_out' })
@@ -101,6 +106,7 @@ export function createSessionStore(
     renewal.follow(next?.id)
     session = next
     store.dispatch(event)
+    settle()
     changed()
     if (store.getState() === before) return
     if (next) {

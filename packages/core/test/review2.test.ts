@@ -78,3 +78,48 @@ describe('dpop: a transient IndexedDB failure reading the key', () => {
     await expect(test.auth.getAccessToken({ forceRefresh: true })).resolves.toEqual(expect.any(String))
   })
 })
+
+describe('a callback page while another tab signs in', () => {
+  it('stays loading until its own callback settles, then shows its own sign-in', async () => {
+    const a = createTestClient({ storage: 'indexeddb' })
+    await a.signIn()
+    setAddress(await a.authorize())
+    const page = reloadTestClient(a, { storage: 'indexeddb' })
+    const other = createTestClient({ storage: 'indexeddb', mock: a.mock, clientId: a.clientId })
+    cleanup.push(page.auth.dispose, other.auth.dispose)
+    const seen: string[] = []
+    cleanup.push(page.auth.subscribe(() => seen.push(page.auth.getState().status)))
+    a.mock.faults.add({ path: '/v2/oauth/token', delayMs: 300 })
+    const outcome = page.auth.handleRedirect()
+    await tick()
+    // Another tab signs in (a new sign-in, told over the channel) during this page's code exchange.
+    await other.signIn()
+    await tick()
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    await outcome
+    expect(seen).toEqual(['signedIn'])
+    await tick()
+    expect(await other.auth.getAccessToken()).toBe(await page.auth.getAccessToken())
+  })
+
+  it("shows the other tab's sign-in, from storage, when its own callback fails meanwhile", async () => {
+    const a = createTestClient({ storage: 'indexeddb' })
+    await a.signIn()
+    const callback = new URL(await a.authorize())
+    callback.searchParams.set('state', 'forged')
+    setAddress(callback.href)
+    const page = reloadTestClient(a, { storage: 'indexeddb' })
+    const other = createTestClient({ storage: 'indexeddb', mock: a.mock, clientId: a.clientId })
+    cleanup.push(page.auth.dispose, other.auth.dispose)
+    const seen: string[] = []
+    cleanup.push(page.auth.subscribe(() => seen.push(page.auth.getState().status)))
+    await tick()
+    await other.signIn()
+    await tick()
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'state_mismatch' })
+    expect(seen).not.toContain('signedOut')
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'state_mismatch' } })
+    expect(await page.auth.getAccessToken()).toBe(await other.auth.getAccessToken())
+  })
+})
