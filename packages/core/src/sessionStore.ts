@@ -46,9 +46,8 @@ export function createSessionStore(
   // Counts this tab's `signOut()` calls, a session in hand or not: a sign-in one overtook is dropped.
   const signOuts = createGeneration()
   const renewal = createRenewal()
-  // Resolved by the first `apply`: the state has left `loading`.
-  let settle: () => void
-  const settled = new Promise<void>((resolve) => (settle = resolve))
+  // Resolved by the first `apply`: the state has left `loading` (on a callback page, once `handleRedirect` settled it).
+  let settle: () => void, settled = new Promise<void>((resolve) => (settle = resolve))
   const inbox = createSerialQueue()
   // What the other tabs said during a change here went unread: storage says where things stand now.
   const gate = createWriteGate(() => inbox(() => receive({ type: 'tokensUpdated' })))
@@ -73,8 +72,7 @@ export function createSessionStore(
    * meanwhile (a sign-in since stays); anything else is followed from storage. No request, nothing posted back.
    */
   const receive = async ({ type, reason, id }: TabMessage) => {
-    await ready
-    // Still loading after the restore: a callback page. Read once `handleRedirect` has settled the state.
+    // After the restore, and on a callback page after `handleRedirect`: till then the state says nothing.
     await settled
     // Where records live in this page's memory, each tab has its own session: a sign-out ends all of them.
     const local = option === 'memory' || !!storage.failure
@@ -204,10 +202,9 @@ export function createSessionStore(
     const callback = onCallbackPage()
     const stored = await readSession()
     const expired = stored?.accessToken
-    // An add-on may end it first (DPoP: its key is gone). On a callback page the state stays `loading`
-    // until `handleRedirect` settles it (the new session, or failed, the stored one, else `callback_failed`):
-    // no binding then shows a signed-out flash, nor the user being replaced, before the code exchange.
-    // Nor is it in hand meanwhile: a refresh of it (timer, focus) refused would end it, and with DPoP its key.
+    // An add-on may end it first (DPoP: its key is gone). On a callback page it is not even in hand (a refresh
+    // refused would end it, and the new sign-in's DPoP key) and the state stays `loading` until `handleRedirect`
+    // settles it (the new session, or failed, the stored one, else `callback_failed`): no signed-out flash.
     if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || callback || adopt(stored)
     if (!callback) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
