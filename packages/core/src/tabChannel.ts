@@ -12,7 +12,7 @@ export interface TabMessage {
 
 /** A channel to the other tabs of this origin; see {@link createTabChannel}. */
 export interface TabChannel {
-  /** Sends to every other tab (never to this one). Does nothing once closed. */
+  /** Sends to every other tab (never to this one); once closed, on a channel opened for the message. */
   post(message: TabMessage): void
   /** Calls `listener` for each well-formed message from another tab; returns the unsubscribe function. */
   subscribe(listener: (message: TabMessage) => void): () => void
@@ -34,7 +34,8 @@ const types = ['signedIn', 'tokensUpdated', 'signedOut']
  */
 export function createTabChannel(name: string): TabChannel {
   // Gone once closed: a closed BroadcastChannel throws on `postMessage`.
-  let channel = typeof BroadcastChannel == 'function' ? new BroadcastChannel(name) : undefined
+  const open = typeof BroadcastChannel == 'function'
+  let channel = open ? new BroadcastChannel(name) : undefined
   const listeners = new Set<(message: TabMessage) => void>()
   if (channel) {
     channel.onmessage = ({ data }: MessageEvent) => {
@@ -47,8 +48,13 @@ export function createTabChannel(name: string): TabChannel {
     }
   }
   return {
-    // Only the known fields go out, so a careless caller cannot broadcast a token.
-    post: ({ type, reason, id }) => channel?.postMessage({ type, reason, id }),
+    // Only the known fields go out, so a careless caller cannot broadcast a token. Closed (the client disposed),
+    // a change still under way (a callback, a sign-out) is told all the same: the other tabs follow storage.
+    post({ type, reason, id }) {
+      const to = channel ?? (open ? new BroadcastChannel(name) : undefined)
+      to?.postMessage({ type, reason, id })
+      if (to !== channel) to!.close()
+    },
     subscribe: (listener) => {
       listeners.add(listener)
       return () => void listeners.delete(listener)

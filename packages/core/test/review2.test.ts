@@ -1,3 +1,4 @@
+import { idbStorage } from '@pkce-auth/core'
 import { dpop } from '@pkce-auth/core/dpop'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createTestClient, reloadTestClient, TEST_ISSUER } from '../../../test/helpers/createTestClient'
@@ -121,5 +122,27 @@ describe('a callback page while another tab signs in', () => {
     expect(seen).not.toContain('signedOut')
     expect(page.auth.getState()).toMatchObject({ status: 'signedIn', error: { code: 'state_mismatch' } })
     expect(await page.auth.getAccessToken()).toBe(await other.auth.getAccessToken())
+  })
+})
+
+describe('dispose() during a callback', () => {
+  it('the sign-in it still stores is told to the other tabs', async () => {
+    const test = createTestClient({ storage: 'indexeddb' })
+    const other = reloadTestClient(test, { storage: 'indexeddb' })
+    cleanup.push(other.auth.subscribe(() => {}), other.auth.dispose)
+    await expect.poll(() => other.auth.getState().status).toBe('signedOut')
+    setAddress(await test.authorize())
+    const page = reloadTestClient(test, { storage: 'indexeddb' })
+    cleanup.push(page.auth.subscribe(() => {}))
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 50 })
+    const outcome = page.auth.handleRedirect()
+    await tick(10)
+    // The app drops the client (an <Activity> hid its provider) while the code is being exchanged.
+    page.auth.dispose()
+    await outcome
+    const stored = await records(idbStorage()).get<{ accessToken: string }>(sessionKey(test.clientId))
+    expect(stored).toBeDefined()
+    await expect.poll(() => other.auth.getState().status).toBe('signedIn')
+    expect(await other.auth.getAccessToken()).toBe(stored!.accessToken)
   })
 })
