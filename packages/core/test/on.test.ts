@@ -201,9 +201,12 @@ describe('dispose', () => {
     expect(vi.getTimerCount()).toBe(0)
     expect([...added.values()]).toEqual([0, 0, 0])
     expect(close).toHaveBeenCalled()
-    // A later change stays in this tab: nothing reopens.
+    // A later change is still told to the other tabs, on a channel closed at once: none is left open.
+    const closes = vi.spyOn(BroadcastChannel.prototype, 'close')
     await test.auth.signOut({ revoke: false })
-    expect(channels).toHaveLength(1)
+    // (Told twice, as ever: at once, then once storage is cleared.)
+    expect(channels).toHaveLength(3)
+    expect(closes.mock.contexts).toEqual(channels.slice(1))
     expect(vi.getTimerCount()).toBe(0)
   })
 })
