@@ -34,8 +34,8 @@ const types = ['signedIn', 'tokensUpdated', 'signedOut']
  */
 export function createTabChannel(name: string): TabChannel {
   // Gone once closed: a closed BroadcastChannel throws on `postMessage`.
-  const open = typeof BroadcastChannel == 'function'
-  let channel = open ? new BroadcastChannel(name) : undefined
+  const available = typeof BroadcastChannel == 'function'
+  let channel = available ? new BroadcastChannel(name) : undefined
   const listeners = new Set<(message: TabMessage) => void>()
   if (channel) {
     channel.onmessage = ({ data }: MessageEvent) => {
@@ -51,7 +51,7 @@ export function createTabChannel(name: string): TabChannel {
     // Only the known fields go out, so a careless caller cannot broadcast a token. Closed (the client disposed),
     // a change still under way (a callback, a sign-out) is told all the same: the other tabs follow storage.
     post({ type, reason, id }) {
-      const to = channel ?? (open ? new BroadcastChannel(name) : undefined)
+      const to = channel ?? (available ? new BroadcastChannel(name) : undefined)
       to?.postMessage({ type, reason, id })
       if (to !== channel) to!.close()
     },
