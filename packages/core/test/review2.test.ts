@@ -42,6 +42,29 @@ describe('a callback page holding a stored session whose refresh token is dead',
   })
 })
 
+describe('a callback page holding a dead stored session, with DPoP', () => {
+  it("does not delete the key the new sign-in is bound to: the sign-in stands, and refreshes", async () => {
+    const test = createTestClient({ plugins: [dpop()], server: { dpop: true } })
+    await test.signIn()
+    const stored = records(test.storage)
+    const key = sessionKey(test.clientId)
+    await stored.set(key, { ...(await stored.get<object>(key)), expiresAt: Date.now() - 1000, refreshToken: 'dead' })
+    // The new sign-in reuses the client's key (dpop_jkt), as every sign-in over a session does.
+    setAddress(await test.authorize())
+    const page = reloadTestClient(test, { plugins: [dpop()] })
+    cleanup.push(page.auth.dispose, page.auth.subscribe(() => {}))
+    test.mock.faults.add({ path: '/v2/oauth/token', delayMs: 200 })
+    const outcome = page.auth.handleRedirect()
+    await tick()
+    window.dispatchEvent(new Event('focus'))
+    await expect(outcome).resolves.toEqual({})
+    await tick(250)
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn' })
+    await expect(page.auth.getAccessToken({ forceRefresh: true })).resolves.toEqual(expect.any(String))
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn' })
+  })
+})
+
 describe('dpop: a transient IndexedDB failure reading the key', () => {
   // Safari's "Connection to Indexed Database server lost", once, on the key's record only.
   const failKeyReadOnce = () => {
