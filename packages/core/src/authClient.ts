@@ -59,7 +59,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       return url
     },
   } as ClientParts
-  const sessions = (parts.sessions = createSessionStore(parts, () => scheduler.schedule(), () => redirect.isRedirectCallback()))
+  // A callback page: one still on its address, or whose response `handleRedirect` took (it leaves the address at once).
+  let handling = false
+  const sessions = (parts.sessions = createSessionStore(parts, () => scheduler.schedule(), () => handling || redirect.isRedirectCallback()))
   parts.server = createServerMetadata(parts)
   hook(plugins, 'setup')?.(parts)
   parts.exchange = createTokenExchange(parts)
@@ -87,6 +89,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   // The add-ons' way in (`internals.ts`): not a property of the client.
   return register({
     ...redirect,
+    handleRedirect: (url) => ((handling ||= redirect.isRedirectCallback(url)), redirect.handleRedirect(url)),
     getAccessToken,
     ...bearerFetch(getAccessToken, plugins, config.fetch),
     signOut: createSignOut(parts),

@@ -205,8 +205,10 @@ export function createSessionStore(
     // An add-on may end it first (DPoP: its key is gone). On a callback page it is not even in hand (a refresh
     // refused would end it, and the new sign-in's DPoP key) and the state stays `loading` until `handleRedirect`
     // settles it (the new session, or failed, the stored one, else `callback_failed`): no signed-out flash.
-    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || callback || adopt(stored)
-    if (!callback) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
+    // A page the app left without handling its response (its router moved on first) is settled as any other.
+    const held = callback && onCallbackPage()
+    if (stored && (stored.refreshToken || expiry.fresh(stored, 0))) return (await restored?.(stored)) || held || adopt(stored)
+    if (!held) apply(undefined, { type: 'signedOut', reason: stored && 'session_expired' })
     // Under the lock, and only if it is still there: another tab may have stored a sign-in meanwhile.
     if (expired) {
       await exclusively(async () => {

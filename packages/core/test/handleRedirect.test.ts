@@ -462,6 +462,32 @@ describe('a page loaded on the callback', () => {
     page.auth.dispose()
   })
 
+  it('settles the state when the page leaves the callback address unhandled (the app navigated first): never loading for good', async () => {
+    const test = createTestClient()
+    await test.signIn()
+    const token = await test.auth.getAccessToken()
+    setAddress(await test.authorize())
+    const page = reloadTestClient(test)
+    // The restore starts on the callback page; the app's router moves on before anyone calls handleRedirect.
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    setAddress('https://app.test/')
+    await restored()
+    expect(page.auth.getState()).toMatchObject({ status: 'signedIn', scope: 'admin' })
+    await expect(page.auth.getAccessToken()).resolves.toBe(token)
+    page.auth.dispose()
+  })
+
+  it('settles signed out when a callback page without a stored session is left unhandled', async () => {
+    const test = createTestClient()
+    setAddress(await test.authorize())
+    const page = reloadTestClient(test)
+    expect(page.auth.getState()).toEqual({ status: 'loading' })
+    setAddress('https://app.test/')
+    await restored()
+    expect(page.auth.getState()).toMatchObject({ status: 'signedOut' })
+    page.auth.dispose()
+  })
+
   it('shows the stored session, with the error, when the callback fails: a bad callback signs nobody out', async () => {
     const test = createTestClient()
     await test.signIn()

@@ -1,4 +1,5 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { useEffect } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useAuth } from '@pkce-auth/react'
 import type { UseAuthResult } from '@pkce-auth/react'
@@ -64,6 +65,24 @@ describe('useAuth', () => {
     await waitFor(() => expect(status()).toBe('signedIn'))
     expect(test.auth.getState().status).toBe('signedIn')
     expect(new Set(seen)).toEqual(new Set(['loading true', 'signedIn false']))
+  })
+
+  it('settles, never loading for good, when a child moves off the callback page before the provider handles it', async () => {
+    const before = createTestClient()
+    await before.signIn()
+    const callback = await before.authorize()
+    const test = reloadTestClient(before)
+    setURL(callback)
+    // A router's redirect in a child: its effect runs before the provider's, which then finds no callback.
+    function Redirect() {
+      useEffect(() => history.replaceState(null, '', '/'), [])
+      return null
+    }
+
+    renderWithAuth(test.auth, <><Redirect /><Status /></>)
+
+    await waitFor(() => expect(status()).toBe('signedIn'))
+    expect(test.fetch.mock.calls.filter(([input]) => String(input).endsWith('/v2/oauth/token'))).toHaveLength(0)
   })
 
   it('signs in by navigating to the authorization endpoint', async () => {
