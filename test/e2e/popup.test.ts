@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createMockServer } from '@pkce-auth/mock-server'
 import type { MockServer } from '@pkce-auth/mock-server'
 import { appPage, clientId } from './harness'
-import { addButton, launchWithPopupBlocking, outcome, pending, sendForgeries, storedRecords } from './popupPage'
+import { addButton, expectOpenerGone, launchWithPopupBlocking, outcome, pending, sendForgeries, storedRecords } from './popupPage'
 import type { Outcome } from './popupPage'
 
 const bundle = build({
@@ -233,13 +233,7 @@ describe('signInWithPopup in Chromium', () => {
     await page.reload()
     await page.waitForFunction(() => (window as any).states.at(-1).status !== 'loading')
     await consent(popup, '#allow')
-    await popup.waitForURL((url) => url.pathname === '/callback')
-    await popup.waitForFunction(() => (window as any).callbackError, null, { timeout: 10_000 })
-    expect(await popup.evaluate(() => (window as any).callbackError)).toMatchObject({
-      code: 'popup_closed',
-      message: expect.stringContaining('sign in again'),
-    })
-    expect(popup.isClosed()).toBe(false)
+    await expectOpenerGone(popup)
     expect(await popup.evaluate(() => (window as any).states.at(-1))).toMatchObject({ status: 'signedOut', reason: 'callback_failed' })
     expect(tokenRequests()).toEqual([])
     expect(await status(page)).toBe('signedOut')

@@ -1,6 +1,7 @@
 // What the popup tests (against the mock in e2e, against oidc-provider in interop) do in the app page:
 // a button whose real click calls `signInWithPopup`, and its outcome.
 import { chromium } from 'playwright-core'
+import { expect } from 'vitest'
 import type { Page } from 'playwright-core'
 import { chromiumArgs, chromiumPath } from './harness'
 
@@ -66,6 +67,17 @@ export async function sendForgeries(page: Page, popup: Page, state: string, forg
     window.postMessage(message, location.origin)
   }, [`pkce-auth:popup:${state}`, forged('another-state')] as const)
   await page.waitForTimeout(500)
+}
+
+/** The popup's callback page, its opener gone: it says to sign in again (`popup_closed`) and stays open to say so. */
+export async function expectOpenerGone(popup: Page) {
+  await popup.waitForURL((url) => url.pathname === '/callback')
+  await popup.waitForFunction(() => (window as any).callbackError, null, { timeout: 10_000 })
+  expect(await popup.evaluate(() => (window as any).callbackError)).toMatchObject({
+    code: 'popup_closed',
+    message: expect.stringContaining('sign in again'),
+  })
+  expect(popup.isClosed()).toBe(false)
 }
 
 /** The keys of the session and transaction records left in the page's IndexedDB. */
